@@ -1,0 +1,176 @@
+"""Typed records shared by every stage: catalog entries, regions, values and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from, so that a message can send the user to the exact cell."""
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = [f"文件「{self.file}」"]
+        if self.sheet:
+            parts.append(f"工作表「{self.sheet}」")
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            parts.append(f"「{self.column}」列")
+        return "，".join(parts)
+
+
+class Kind(str, Enum):
+    """What sort of figure an indicator is; decides validation and wording."""
+
+    COUNT = "计数"      # whole things: 人次, 期, 个, 名 …
+    AMOUNT = "金额"     # money: 万元
+    PERCENT = "百分比"  # 0–100, differences are 个百分点
+    DURATION = "时长"   # 学时, 个月, 天
+    TEXT = "文本"       # names, document prefixes, lists of partners
+
+
+class Combine(str, Enum):
+    """How the values of the county-level units make the city value."""
+
+    SUM = "求和"
+    MEAN = "平均"
+    WEIGHTED = "加权平均"
+    NONE = "不汇总"
+
+
+class TargetType(str, Enum):
+    """Whether a plan target is reached by adding the years up or must hold every year."""
+
+    CUMULATIVE = "累计"
+    ANNUAL = "年度"
+
+
+LEVELS = ("市", "区", "县", "县级市")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One entry of the indicator catalog (指标目录)."""
+
+    code: str
+    name: str
+    unit: str
+    kind: Kind
+    decimals: int = 0
+    target: float | None = None
+    target_type: TargetType | None = None
+    combine: Combine = Combine.NONE
+    weight: str | None = None        # code of the weighting indicator for Combine.WEIGHTED
+    numerator: str | None = None     # derived indicator: numerator / denominator
+    denominator: str | None = None
+    scale: str | None = None         # "万" or "亿": how the prose shows large numbers
+    note: str = ""
+    location: Location | None = None
+
+    @property
+    def derived(self) -> bool:
+        return self.numerator is not None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind is not Kind.TEXT
+
+
+@dataclass(frozen=True)
+class Region:
+    """A city or one of its county-level units (区, 县, 县级市)."""
+
+    name: str
+    level: str
+    parent: str | None = None
+    short: str = ""
+    location: Location | None = None
+
+    @property
+    def is_city(self) -> bool:
+        return self.parent is None
+
+
+Number = float
+Scalar = float | str
+
+
+@dataclass(frozen=True)
+class Value:
+    """One observation: a region's value of an indicator in a year."""
+
+    region: str
+    year: int
+    code: str
+    value: Scalar
+    source: str = ""
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of validation; errors stop a build, warnings are reported."""
+
+    location: Location | None
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass
+class Dataset:
+    """Everything the data stage read, validated: catalog, regions and values."""
+
+    indicators: dict[str, Indicator]
+    regions: list[Region]
+    values: dict[tuple[str, int, str], Value] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def region(self, name: str) -> Region:
+        for r in self.regions:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    @property
+    def city(self) -> Region:
+        return next(r for r in self.regions if r.is_city)
+
+    def children(self, parent: str) -> list[Region]:
+        return [r for r in self.regions if r.parent == parent]
+
+    def get(self, region: str, code: str, year: int) -> Scalar | None:
+        v = self.values.get((region, year, code))
+        return None if v is None else v.value
+
+    def years(self) -> list[int]:
+        return sorted({y for (_, y, _) in self.values})
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    """A values file named by the config: a .csv, or an .xlsx with the sheets to read."""
+
+    path: str                 # absolute or relative to the config's folder, as resolved by config
+    sheets: tuple[str, ...] = ()  # empty: every sheet (.xlsx) / ignored (.csv)
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """Validation knobs from the config."""
+
+    first_year: int = 2023           # plan period
+    last_year: int = 2027
+    sum_tolerance: float = 0.005     # relative gap allowed between county sum and city value
+    yoy_jump_factor: float = 3.0     # a value more than this × (or less than 1/this) last year's warns
