@@ -1,0 +1,94 @@
+"""The data stage: indicator catalog, regions and values from .xlsx/.csv, validated together.
+
+`load_dataset` reads every file, collects every problem of every file in one pass, and
+either returns a `Dataset` (with warnings) or raises one `DataError` listing them all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import DataError
+from ..model import DataOptions, Dataset, Problem, ValueSource
+from .catalog import load_catalog
+from .headers import map_sheet
+from .numeric import parse_number
+from .regions import load_regions
+from .report import display_width, format_problems
+from .tables import display_name, read_sheets, read_table, resolve
+from .validate import cross_check
+from .values import FIELDS as VALUE_FIELDS
+from .values import WHAT as VALUES_WHAT
+from .values import load_values
+
+__all__ = ["load_dataset", "format_problems", "parse_number", "read_table", "display_width"]
+
+# More than this many rows in the message would scroll the first ones out of sight.
+MAX_LISTED = 100
+
+
+def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], options: DataOptions,
+                 display_root: Path | None = None) -> Dataset:
+    """The validated dataset; raises DataError listing every error and warning of every file.
+
+    Relative paths are taken from `display_root` (the config's folder), and file names in
+    messages are shown relative to it, e.g. `data/指标数据.xlsx`.
+    """
+    problems: list[Problem] = []
+    cat = _load_first_sheet(catalog, display_root, load_catalog, problems)
+    reg = _load_first_sheet(regions, display_root, load_regions, problems)
+
+    tables = []
+    if not values:
+        problems.append(Problem(None, "没有指定指标数据文件",
+                                "请在配置文件中填写指标数据文件（.xlsx 或 .csv）的路径"))
+    for source in values:
+        path = resolve(source.path, display_root)
+        file = display_name(path, display_root)
+        sheets, found = read_sheets(path, file, tuple(source.sheets))
+        problems += found
+        for sheet in sheets:
+            table, found = map_sheet(sheet, file, VALUE_FIELDS, VALUES_WHAT,
+                                     skip_unrecognised=not source.sheets and sheet.name is not None)
+            problems += found
+            if table is not None:
+                tables.append(table)
+    values_by_key, found = load_values(tables, cat, reg, options)
+    problems += found
+    if values and tables and not any(t.rows for t in tables):
+        names = "、".join(dict.fromkeys(f"「{t.file}」" for t in tables))
+        problems.append(Problem(tables[0].location(), f"{names}中没有任何指标数据",
+                                "请在列名下面逐行填写：地区、年度、指标代码、数值"))
+
+    if cat is not None and reg is not None:
+        problems += cross_check(cat.indicators, reg.regions, values_by_key, options)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise DataError(summary(problems), problems=problems)
+    return Dataset(indicators=cat.indicators, regions=reg.regions, values=values_by_key,
+                   warnings=problems)
+
+
+def summary(problems: list[Problem]) -> str:
+    """The DataError message: counts, what to do, and the table of problems."""
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    head = f"数据检查发现 {errors} 个错误、{warnings} 个警告，请按下表逐项修改后重试。"
+    listed = sorted(problems, key=lambda p: not p.is_error)[:MAX_LISTED]
+    text = head + "\n\n" + format_problems(listed)
+    if len(problems) > MAX_LISTED:
+        text += f"\n\n……另有 {len(problems) - MAX_LISTED} 个问题未列出，修改以上问题后再检查一次即可看到。"
+    return text
+
+
+def _load_first_sheet(path: Path, root: Path | None, loader, problems: list[Problem]):
+    """Read the first sheet of a catalog or region file with `loader`; None if unreadable."""
+    full = resolve(path, root)
+    file = display_name(full, root)
+    sheets, found = read_sheets(full, file, first_only=True)
+    problems += found
+    if not sheets:
+        return None
+    result, found = loader(sheets[0], file)
+    problems += found
+    return result
