@@ -136,6 +136,8 @@ class Dataset:
     regions: list[Region]
     values: dict[tuple[str, int, str], Value] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    # Region-specific plan targets (rows whose 年度 is 规划目标); the catalog's target is the default.
+    targets: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def region(self, name: str) -> Region:
         for r in self.regions:

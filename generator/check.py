@@ -1,0 +1,38 @@
+"""`reportgen check`: config, data and templates of every region, problems listed at once."""
+
+from __future__ import annotations
+
+from .config import load_config
+from .errors import DataError
+
+
+def run_check(config_path, echo) -> bool:
+    """Print every problem found; True when there is no error (warnings allowed)."""
+    from .build import gather
+    from .data import format_problems
+
+    cfg = load_config(config_path)
+    try:
+        job = gather(config_path, all_regions=True, cfg=cfg)
+    except DataError as exc:
+        if not exc.problems:
+            raise
+        errors = [p for p in exc.problems if p.is_error]
+        echo(format_problems(exc.problems))
+        echo(f"\n发现 {len(errors)} 个错误、{len(exc.problems) - len(errors)} 个警告。请按“处理建议”修改数据后重新运行 reportgen check。")
+        return False
+    ds = job.ds
+    if ds.warnings:
+        echo(format_problems(ds.warnings))
+        echo("")
+    n_values = len(ds.values)
+    missing = job.missing
+    echo(f"检查通过：{len(ds.indicators)} 个指标、{len(ds.regions)} 个地区、{n_values} 条数据，"
+         f"{len(job.reports)} 份报告的模板均可正常生成。")
+    if ds.warnings:
+        echo(f"有 {len(ds.warnings)} 个警告，请核实上表中的数值。")
+    if missing:
+        echo(f"有 {len(missing)} 项数据缺失，报告中将显示【待补】：")
+        for m in missing:
+            echo(f"  - {m}")
+    return True

@@ -1,0 +1,95 @@
+"""Command line: parses options, calls the library, turns ReportErrors into messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from . import __version__
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+config_option = click.option("-c", "--config", "config", default="report.yaml", show_default=True,
+                             type=click.Path(dir_okay=False),
+                             help="报告定义文件；其中的相对路径以该文件所在文件夹为准。")
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="出错时显示技术细节（供维护人员排查）。")
+
+
+def _run(verbose: bool, fn, *args, **kwargs):
+    """Call the library; expected failures print their Chinese message, anything else a short note."""
+    from .errors import ReportError
+
+    try:
+        return fn(*args, **kwargs)
+    except ReportError as exc:
+        if verbose:
+            traceback.print_exc()
+        click.echo(f"错误：{exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("已中断，未写入任何不完整的文件。", err=True)
+        sys.exit(130)
+    except Exception as exc:  # an unexpected failure is still a message, not a traceback
+        if verbose:
+            traceback.print_exc()
+        click.echo(f"内部错误：{type(exc).__name__}: {exc}\n请加 --verbose 重新运行，并把输出发给维护人员。", err=True)
+        sys.exit(2)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="reportgen %(version)s")
+def main() -> None:
+    """reportgen：根据指标数据生成《干部教育培训规划》实施情况评估报告（Word 公文格式）。
+
+    \b
+    常用命令：
+      reportgen check            检查报告定义、指标目录、地区表和指标数据
+      reportgen build            生成本级（市本级）报告
+      reportgen build --all      生成市本级和各县（市、区）的报告
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@config_option
+@verbose_option
+def check(config: str, verbose: bool) -> None:
+    """检查数据和模板，列出全部问题；没有错误时退出码为 0，有错误时为 1。
+
+    \b
+    示例：
+      reportgen check -c report.yaml
+    """
+    from .check import run_check
+
+    ok = _run(verbose, run_check, config, click.echo)
+    sys.exit(0 if ok else 1)
+
+
+@main.command(context_settings=CONTEXT)
+@config_option
+@click.option("-r", "--region", "regions", multiple=True, metavar="地区",
+              help="只生成这个地区的报告，可重复使用；默认生成市本级报告。")
+@click.option("-a", "--all", "all_regions", is_flag=True, help="生成市本级和全部县（市、区）的报告。")
+@click.option("--strict", is_flag=True, help="有缺失数据时不生成文档，并列出全部缺失项。")
+@verbose_option
+def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool,
+          verbose: bool) -> None:
+    """生成评估报告（.docx）。缺失的数据以黄色标出的【待补：指标名称】占位，并在最后列出。
+
+    \b
+    示例：
+      reportgen build                      生成市本级报告
+      reportgen build --region 青石县       只生成青石县的报告
+      reportgen build --all --strict       生成全部报告，缺数据则不生成
+    """
+    from .build import build as run_build
+    from .summary import print_summary
+
+    job, written = _run(verbose, run_build, config, list(regions) or None,
+                        all_regions=all_regions, strict=strict)
+    print_summary(job, written, click.echo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,86 @@
+"""Which charts a region's report has, and their data: chart specs from metrics (no drawing)."""
+
+from __future__ import annotations
+
+from .chartspec import CompareChart, ProgressChart, StructureChart, TrendChart
+from .metrics import RegionMetrics
+from .model import Dataset, TargetType
+
+# Training by type: the trend and structure charts show these, labelled by the short name.
+TRAINING_TYPES = (
+    ("trainees_party_school", "党校主体班"),
+    ("trainees_online", "网络专题培训"),
+    ("trainees_seminar", "专题研修"),
+    ("trainees_practice", "实践锻炼"),
+)
+COMPARE_INDICATOR = "per_capita_hours"
+
+
+def _num(v):
+    return float(v) if isinstance(v, (int, float)) else None
+
+
+def chart_specs(ds: Dataset, m: RegionMetrics, titles: dict[str, str]) -> dict[str, object]:
+    """Specs for the charts the templates ask for (`titles`: key → caption); None where data is lacking."""
+    specs: dict[str, object] = {}
+    for key, title in titles.items():
+        builder = _BUILDERS.get(key)
+        specs[key] = builder(ds, m, title) if builder else KeyError(key)
+    return specs
+
+
+def _completion(ds, m, title):
+    rows = [(x.indicator.name, x.rate) for x in m.indicators.values()
+            if x.indicator.target_type is TargetType.CUMULATIVE and x.rate is not None]
+    if not rows:
+        return None
+    return ProgressChart(title, tuple(r[0] for r in rows), tuple(r[1] for r in rows),
+                         m.time_progress)
+
+
+def _compare(ds, m, title):
+    if COMPARE_INDICATOR not in ds.indicators:
+        return None
+    ind = ds.indicators[COMPARE_INDICATOR]
+    from .metrics import series
+
+    pairs = []
+    for name in m.peers:
+        v = _num(series(ds, name, ind.code, range(m.year, m.year + 1))[m.year])
+        if v is None:
+            return None
+        pairs.append((name, v))
+    city = _num(series(ds, ds.city.name, ind.code, range(m.year, m.year + 1))[m.year])
+    if city is None or not pairs:
+        return None
+    return CompareChart(title, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), city,
+                        ind.unit, ind.decimals,
+                        highlight=None if m.region.is_city else m.region.name)
+
+
+def _trend(ds, m, title):
+    series = []
+    for code, label in TRAINING_TYPES:
+        if code not in m.indicators:
+            return None
+        by_year = m.indicators[code].by_year
+        series.append((label, tuple(_num(by_year.get(y)) for y in sorted(by_year))))
+    years = tuple(sorted(m.indicators[TRAINING_TYPES[0][0]].by_year))
+    if all(v is None for _, vals in series for v in vals):
+        return None
+    return TrendChart(title, years, tuple(series), ds.indicators[TRAINING_TYPES[0][0]].unit, 0)
+
+
+def _structure(ds, m, title):
+    values = []
+    for code, _ in TRAINING_TYPES:
+        v = _num(m.indicators[code].value) if code in m.indicators else None
+        if v is None:
+            return None
+        values.append(v)
+    return StructureChart(title, tuple(label for _, label in TRAINING_TYPES), tuple(values),
+                          ds.indicators[TRAINING_TYPES[0][0]].unit, 0)
+
+
+_BUILDERS = {"completion": _completion, "county_compare": _compare, "trend": _trend,
+             "structure": _structure}

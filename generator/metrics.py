@@ -1,0 +1,202 @@
+"""Pure computations on validated data: no I/O, no formatting.
+
+Completion against plan targets, time progress of the plan, gaps, status, year-on-year
+change, ranks among the county-level units, city averages and per-capita figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Dataset, Indicator, Kind, Region, TargetType
+
+AHEAD = "超额完成"
+ON_TRACK = "进度正常"
+MET = "达标"
+BEHIND = "滞后"
+
+
+def time_progress(year: int, start: int, end: int) -> float:
+    """Share of the plan period elapsed at the end of `year`, in percent (2025 of 2023–2027 → 60)."""
+    span = end - start + 1
+    done = min(max(year - start + 1, 0), span)
+    return done / span * 100
+
+
+def cumulative(by_year: dict[int, float | None], start: int, year: int) -> float | None:
+    """Sum over the plan years up to `year`; None when any of those years is missing."""
+    total = 0.0
+    for y in range(start, year + 1):
+        v = by_year.get(y)
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def completion(actual: float | None, target: float | None) -> float | None:
+    """Actual against target, in percent; None when either is missing or the target is 0."""
+    if actual is None or not target:
+        return None
+    return actual / target * 100
+
+
+def status(rate: float | None, target_type: TargetType | None, progress: float,
+           margin: float) -> str | None:
+    """超额完成 / 进度正常 / 达标 / 滞后 from a completion rate.
+
+    Cumulative targets are measured against time progress: at least `margin` points ahead of
+    it (or the whole target reached) is 超额完成. Annual targets must hold every year:
+    reaching it is 达标, beating it by `margin` percent is 超额完成.
+    """
+    if rate is None or target_type is None:
+        return None
+    if target_type is TargetType.CUMULATIVE:
+        if rate >= 100 or rate >= progress + margin:
+            return AHEAD
+        return ON_TRACK if rate >= progress else BEHIND
+    if rate >= 100 + margin:
+        return AHEAD
+    return MET if rate >= 100 else BEHIND
+
+
+def change(old: float | None, new: float | None) -> tuple[float | None, float | None]:
+    """(absolute change, relative change in percent); relative is None when old is 0."""
+    if old is None or new is None:
+        return None, None
+    diff = new - old
+    return diff, (diff / abs(old) * 100 if old else None)
+
+
+def rank(values: dict[str, float | None], higher_is_better: bool = True) -> dict[str, int]:
+    """Competition ranking (1, 2, 2, 4) of the regions that have a value."""
+    present = {k: v for k, v in values.items() if v is not None}
+    ordered = sorted(present.values(), reverse=higher_is_better)
+    return {k: ordered.index(v) + 1 for k, v in present.items()}
+
+
+def mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """A derived figure (per-capita and the like); None when a part is missing or zero."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+@dataclass
+class IndicatorMetrics:
+    """Everything computed for one indicator of one region."""
+
+    indicator: Indicator
+    by_year: dict[int, float | str | None]
+    year: int
+    value: float | str | None = None
+    prev: float | str | None = None
+    cum: float | None = None
+    target: float | None = None
+    rate: float | None = None         # completion, percent
+    gap: float | None = None          # rate − time progress (cumulative) / value − target (annual)
+    status: str | None = None
+    change: float | None = None
+    change_pct: float | None = None
+    rank: int | None = None           # among peers, 1 = best
+    peers: int = 0
+    city: float | str | None = None   # the city's value (county reports)
+    peer_avg: float | None = None     # mean of the peers' values
+    lowest: str | None = None         # weakest / strongest peer (city report)
+    highest: str | None = None
+    lowest_value: float | None = None
+    highest_value: float | None = None
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+
+@dataclass
+class RegionMetrics:
+    region: Region
+    year: int
+    time_progress: float
+    indicators: dict[str, IndicatorMetrics] = field(default_factory=dict)
+    peers: list[str] = field(default_factory=list)
+
+
+def series(ds: Dataset, region: str, code: str, years: range) -> dict[int, float | str | None]:
+    """Values of one indicator by year; derived indicators are computed from their parts."""
+    ind = ds.indicators[code]
+    if ind.derived:
+        return {y: ratio(_num(ds.get(region, ind.numerator, y)), _num(ds.get(region, ind.denominator, y)))
+                for y in years}
+    return {y: ds.get(region, code, y) for y in years}
+
+
+def _num(v) -> float | None:
+    return v if isinstance(v, (int, float)) else None
+
+
+def _score(m: IndicatorMetrics) -> float | None:
+    """What peers are compared on: completion where a target exists, else the value."""
+    return m.rate if m.rate is not None else _num(m.value)
+
+
+def indicator_metrics(ds: Dataset, region: Region, ind: Indicator, year: int, start: int,
+                      progress: float, margin: float) -> IndicatorMetrics:
+    years = range(start, year + 1)
+    by_year = series(ds, region.name, ind.code, years)
+    m = IndicatorMetrics(ind, by_year, year, value=by_year.get(year), prev=by_year.get(year - 1))
+    if not ind.numeric:
+        return m
+    value, prev = _num(m.value), _num(m.prev)
+    if ind.kind in (Kind.COUNT, Kind.AMOUNT, Kind.DURATION) and not ind.derived:
+        m.cum = cumulative({y: _num(v) for y, v in by_year.items()}, start, year)
+    m.target = ds.targets.get((region.name, ind.code), ind.target)
+    if ind.target_type is TargetType.CUMULATIVE:
+        m.rate = completion(m.cum, m.target)
+        m.gap = None if m.rate is None else m.rate - progress
+    elif ind.target_type is TargetType.ANNUAL:
+        m.rate = completion(value, m.target)
+        m.gap = None if value is None or m.target is None else value - m.target
+    m.status = status(m.rate, ind.target_type, progress, margin)
+    m.change, m.change_pct = change(prev, value)
+    return m
+
+
+def region_metrics(ds: Dataset, region_name: str, year: int, start: int, end: int,
+                   margin: float = 10.0) -> RegionMetrics:
+    """All indicators of one region, with comparisons among the county-level units."""
+    region = ds.region(region_name)
+    progress = time_progress(year, start, end)
+    city = ds.city
+    peer_regions = ds.children(city.name)
+    out = RegionMetrics(region, year, progress, peers=[r.name for r in peer_regions])
+
+    def compute(r: Region) -> dict[str, IndicatorMetrics]:
+        return {c: indicator_metrics(ds, r, ind, year, start, progress, margin)
+                for c, ind in ds.indicators.items()}
+
+    own = compute(region)
+    peers = {r.name: (own if r.name == region.name else compute(r)) for r in peer_regions}
+    city_metrics = own if region.is_city else compute(city)
+    for code, m in own.items():
+        if not m.indicator.numeric:
+            continue
+        scores = {name: _score(pm[code]) for name, pm in peers.items()}
+        values = [_num(pm[code].value) for pm in peers.values()]
+        m.peers = sum(1 for s in scores.values() if s is not None)
+        m.peer_avg = mean(values)
+        m.city = city_metrics[code].value
+        ranks = rank(scores)
+        if not region.is_city:
+            m.rank = ranks.get(region.name)
+        elif ranks:
+            present = {k: v for k, v in scores.items() if v is not None}
+            m.lowest = min(present, key=lambda k: (present[k], k))
+            m.highest = max(present, key=lambda k: (present[k], k))
+            m.lowest_value, m.highest_value = present[m.lowest], present[m.highest]
+    out.indicators = own
+    return out

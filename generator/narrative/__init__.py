@@ -1,0 +1,104 @@
+"""Narrative stage: templates → block markup → numbered blocks, per region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import fmt
+from ..blocks import Table
+from ..errors import TemplateError
+from ..metrics import RegionMetrics
+from ..tables import indicator_table
+from .env import make_env, render
+from .markup import parse
+from .numbering import number_blocks
+from .views import Indicators, Missing, RenderContext, Summary
+
+MAIN_TEMPLATE = "report.md.j2"
+
+
+@dataclass
+class Narrative:
+    """The numbered blocks of one region's report and the values it had to leave 【待补】."""
+
+    blocks: list
+    missing: list[Missing]
+    markup: str
+    context: RenderContext
+
+    @property
+    def text(self) -> str:
+        return blocks_text(self.blocks)
+
+
+def blocks_text(blocks: list) -> str:
+    """Plain text, one block per line (headings with numbers; figures/tables as their captions)."""
+    lines = []
+    for b in blocks:
+        text = getattr(b, "text", None)
+        if text is None:
+            text = getattr(b, "caption", None)
+        if text is None and hasattr(b, "title"):
+            text = f"附件{b.number}　{b.title}"
+        if text:
+            lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+def template_context(cfg, metrics: RegionMetrics, peers_n: int) -> tuple[dict, RenderContext]:
+    """The variables templates see (documented in README, 模板一节)."""
+    region = metrics.region
+    ctx = RenderContext(metrics)
+    terms = dict(cfg.terms[region.level])
+    terms["name_short"] = region.short
+    context = {
+        "region": region,
+        "t": terms,
+        "w": dict(cfg.wording),
+        "year": cfg.year,
+        "prev_year": cfg.year - 1,
+        "plan": cfg.plan,
+        "time_progress": fmt.percent(metrics.time_progress, 1),
+        "as_of": cfg.as_of or f"{cfg.year}年12月",
+        "peers_n": peers_n,
+        "peer_word": "县（市、区）",
+        "v": Indicators(ctx.views),
+        "summary": Summary(ctx.views),
+    }
+    return context, ctx
+
+
+class NarrativeRenderer:
+    """Holds the Jinja environment so that templates compile once for a whole batch."""
+
+    def __init__(self, templates: Path):
+        self.templates = Path(templates)
+        self.env = make_env(self.templates)
+
+    def render(self, cfg, metrics: RegionMetrics, peers_n: int) -> Narrative:
+        context, ctx = template_context(cfg, metrics, peers_n)
+        markup = render(self.env, self.templates, MAIN_TEMPLATE, context)
+        source = f"{metrics.region.name}的报告正文"
+        blocks = number_blocks(parse(markup, source), source)
+        for b in blocks:
+            if isinstance(b, Table):
+                b.data = build_table(b.key, ctx.views, metrics.time_progress, source)
+        return Narrative(blocks, ctx.missing_list(), markup, ctx)
+
+
+TABLES = {"indicators": indicator_table}
+
+
+def build_table(key: str, views: dict, time_progress: float, source: str):
+    if key not in TABLES:
+        raise TemplateError(f"{source}：没有名为「{key}」的表格，可用的有：{'、'.join(TABLES)}")
+    return TABLES[key](views, time_progress)
+
+
+def render_region_text(config_path: Path, region: str) -> str:
+    """Convenience for tests and tools: the plain text of one region's narrative."""
+    from ..build import gather
+
+    job = gather(Path(config_path), [region])
+    return job.reports[0].narrative.text

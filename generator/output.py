@@ -1,0 +1,118 @@
+"""Writing results: file names per region, atomic writes, a manifest, and no lost edits.
+
+A document on disk that is not what reportgen last wrote there (someone edited it in Word
+or WPS) is never overwritten: it is moved to output/.history/ with a dated name first, and
+the message says where it went.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import OutputError
+
+MANIFEST = ".reportgen-manifest.json"
+HISTORY = ".history"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_name(name: str) -> str:
+    """A region name as a file-name part: no separators, reserved characters or dot-only names."""
+    cleaned = _UNSAFE.sub("_", name.strip())
+    if cleaned.strip(".") == "":
+        raise OutputError(f"地区名称「{name}」不能用作文件名，请在地区表中改用正常的地名。")
+    return cleaned
+
+
+def output_path(folder: Path, pattern: str, *, year: int, city: str, region: str,
+                is_city: bool) -> Path:
+    """The document's path from the config's pattern, kept inside the output folder."""
+    rel = pattern.format(year=year, city=safe_name(city), region=safe_name(region),
+                         county="" if is_city else safe_name(region))
+    parts = [p for p in re.split(r"[\\/]", rel) if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        raise OutputError(f"输出文件名模式「{pattern}」不能包含“..”，请修改 report.yaml 的 output.filename。")
+    return folder.joinpath(*parts)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    return sha256(path.read_bytes())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Manifest:
+    """What reportgen wrote, per output file (relative path → hashes)."""
+
+    folder: Path
+    entries: dict[str, dict]
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        path = folder / MANIFEST
+        if not path.exists():
+            return cls(folder, {})
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(folder, dict(data.get("files", {})))
+        except (ValueError, OSError):
+            raise OutputError(f"输出清单「{path}」已损坏。请删除该文件后重新生成（已生成的文档会被当作手工修改过的文件保留）。") from None
+
+    def key(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+    def record(self, path: Path, file_hash: str, inputs_hash: str = "") -> None:
+        self.entries[self.key(path)] = {"sha256": file_hash, "inputs": inputs_hash}
+
+    def written_hash(self, path: Path) -> str | None:
+        entry = self.entries.get(self.key(path))
+        return entry.get("sha256") if entry else None
+
+    def save(self) -> None:
+        body = {"tool": "reportgen", "files": dict(sorted(self.entries.items()))}
+        atomic_write(self.folder / MANIFEST,
+                     (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def protect_edits(path: Path, manifest: Manifest, now: dt.datetime | None = None) -> Path | None:
+    """If `path` holds something reportgen did not write, move it to .history/; return where."""
+    if not path.exists():
+        return None
+    current = file_sha256(path)
+    if manifest.written_hash(path) == current:
+        return None
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    history = manifest.folder / HISTORY / path.relative_to(manifest.folder).parent
+    history.mkdir(parents=True, exist_ok=True)
+    target = history / f"{path.stem}.手工修改.{stamp}{path.suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = history / f"{path.stem}.手工修改.{stamp}-{n}{path.suffix}"
+    os.replace(path, target)
+    return target
