@@ -144,6 +144,20 @@ def _date(value, where: str, errors: _Collector, *, month_only=False):
     return None
 
 
+def _yaml_loader():
+    """SafeLoader without implicit timestamps: a bad date is our message, not a ValueError."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
 def load_config(path: Path | str) -> ReportConfig:
     """Read and validate report.yaml; raises ConfigError listing every problem."""
     import yaml
@@ -152,7 +166,7 @@ def load_config(path: Path | str) -> ReportConfig:
     if not path.is_file():
         raise ConfigError(f"找不到报告定义文件「{path}」。请在报告目录中运行，或用 -c 指定 report.yaml 的位置。")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
     except UnicodeDecodeError:
         raise ConfigError(f"「{path.name}」不是 UTF-8 编码。请用记事本另存为 UTF-8 后重试。") from None
     except yaml.YAMLError as exc:

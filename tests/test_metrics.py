@@ -1,0 +1,130 @@
+"""Every metric against hand-computed values."""
+
+import pytest
+
+from generator import metrics as M
+from generator.model import Combine, Dataset, Indicator, Kind, Region, TargetType, Value
+
+
+def test_time_progress_of_the_five_year_plan():
+    assert M.time_progress(2023, 2023, 2027) == 20
+    assert M.time_progress(2025, 2023, 2027) == 60
+    assert M.time_progress(2027, 2023, 2027) == 100
+    assert M.time_progress(2030, 2023, 2027) == 100
+    assert M.time_progress(2022, 2023, 2027) == 0
+
+
+def test_cumulative_sums_plan_years_and_refuses_gaps():
+    assert M.cumulative({2023: 10, 2024: 20, 2025: 30}, 2023, 2025) == 60
+    assert M.cumulative({2023: 10, 2024: 20, 2025: 30}, 2023, 2024) == 30
+    assert M.cumulative({2023: 10, 2025: 30}, 2023, 2025) is None
+
+
+def test_completion():
+    assert M.completion(3860, 6000) == pytest.approx(64.3333, abs=1e-3)
+    assert M.completion(None, 6000) is None
+    assert M.completion(10, 0) is None
+    assert M.completion(10, None) is None
+
+
+@pytest.mark.parametrize("rate,kind,expected", [
+    (64.3, TargetType.CUMULATIVE, M.ON_TRACK),
+    (60.0, TargetType.CUMULATIVE, M.ON_TRACK),
+    (59.9, TargetType.CUMULATIVE, M.BEHIND),
+    (70.0, TargetType.CUMULATIVE, M.AHEAD),
+    (100.0, TargetType.CUMULATIVE, M.AHEAD),
+    (106.0, TargetType.ANNUAL, M.MET),
+    (100.0, TargetType.ANNUAL, M.MET),
+    (110.0, TargetType.ANNUAL, M.AHEAD),
+    (84.0, TargetType.ANNUAL, M.BEHIND),
+    (None, TargetType.ANNUAL, None),
+    (50.0, None, None),
+])
+def test_status(rate, kind, expected):
+    assert M.status(rate, kind, progress=60.0, margin=10.0) == expected
+
+
+def test_change_absolute_and_relative():
+    assert M.change(100, 125) == (25, 25.0)
+    assert M.change(80, 60) == (-20, -25.0)
+    assert M.change(0, 5) == (5, None)
+    assert M.change(None, 5) == (None, None)
+
+
+def test_rank_is_competition_ranking_and_skips_missing():
+    assert M.rank({"a": 3, "b": 5, "c": 5, "d": 1, "e": None}) == {"b": 1, "c": 1, "a": 3, "d": 4}
+    assert M.rank({"a": 3, "b": 5}, higher_is_better=False) == {"a": 1, "b": 2}
+
+
+def test_mean_and_ratio():
+    assert M.mean([1, 2, None, 3]) == 2
+    assert M.mean([None]) is None
+    assert M.ratio(1_152_000, 27_900) == pytest.approx(41.2903, abs=1e-4)
+    assert M.ratio(5, 0) is None
+
+
+def _dataset():
+    inds = {
+        "trainees": Indicator("trainees", "轮训人次", "人次", Kind.COUNT, 0, 100, TargetType.CUMULATIVE,
+                              Combine.SUM),
+        "share": Indicator("share", "理论课程占比", "%", Kind.PERCENT, 1, 70, TargetType.ANNUAL,
+                           Combine.MEAN),
+        "hours": Indicator("hours", "总学时", "学时", Kind.DURATION, 0, combine=Combine.SUM),
+        "people": Indicator("people", "干部数", "人", Kind.COUNT, 0, combine=Combine.SUM),
+        "per_cap": Indicator("per_cap", "人均学时", "学时", Kind.DURATION, 1, numerator="hours",
+                             denominator="people"),
+    }
+    regions = [Region("市", "市", None, "市"), Region("甲县", "县", "市", "甲"),
+               Region("乙区", "区", "市", "乙")]
+    rows = {
+        # region: trainees 2023..2025, share 2024/2025, hours 2025, people 2025
+        "市": ((20, 20, 30), (68.0, 72.0), 900, 30),
+        "甲县": ((12, 10, 18), (66.0, 71.0), 600, 20),
+        "乙区": ((8, 10, 12), (70.0, 73.0), 300, 10),
+    }
+    values = {}
+    for region, (tr, sh, hours, people) in rows.items():
+        for y, v in zip((2023, 2024, 2025), tr):
+            values[(region, y, "trainees")] = Value(region, y, "trainees", v)
+        for y, v in zip((2024, 2025), sh):
+            values[(region, y, "share")] = Value(region, y, "share", v)
+        values[(region, 2025, "hours")] = Value(region, 2025, "hours", hours)
+        values[(region, 2025, "people")] = Value(region, 2025, "people", people)
+    targets = {("甲县", "trainees"): 60.0, ("乙区", "trainees"): 40.0}
+    return Dataset(inds, regions, values, targets=targets)
+
+
+def test_region_metrics_city():
+    m = M.region_metrics(_dataset(), "市", 2025, 2023, 2027)
+    t = m.indicators["trainees"]
+    assert t.cum == 70 and t.target == 100           # catalog target for the city
+    assert t.rate == pytest.approx(70.0)
+    assert t.gap == pytest.approx(10.0)
+    assert t.status == M.AHEAD
+    assert t.change == 10 and t.change_pct == pytest.approx(50.0)
+    # peers compared on completion: 甲县 40/60 = 66.7%, 乙区 30/40 = 75%
+    assert t.lowest == "甲县" and t.highest == "乙区"
+    assert t.lowest_value == pytest.approx(66.6667, abs=1e-3)
+    s = m.indicators["share"]
+    assert s.rate == pytest.approx(72 / 70 * 100)
+    assert s.gap == pytest.approx(2.0)
+    assert s.status == M.MET
+    assert s.cum is None                              # rates do not add up
+    assert m.indicators["per_cap"].value == pytest.approx(30.0)
+    assert m.time_progress == 60
+
+
+def test_region_metrics_county_ranks_and_city_comparison():
+    m = M.region_metrics(_dataset(), "甲县", 2025, 2023, 2027)
+    t = m.indicators["trainees"]
+    assert t.target == 60 and t.cum == 40
+    assert t.rate == pytest.approx(66.6667, abs=1e-3)
+    assert t.status == M.ON_TRACK
+    assert t.rank == 2 and t.peers == 2
+    assert t.city == 30
+    assert t.peer_avg == pytest.approx(15.0)
+    s = m.indicators["share"]
+    assert s.rank == 2 and s.status == M.MET
+    assert s.peer_avg == pytest.approx(72.0)
+    pc = m.indicators["per_cap"]
+    assert pc.value == pytest.approx(30.0) and pc.rank == 1  # 甲 30.0 vs 乙 30.0 → tie
