@@ -61,7 +61,8 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
                                 "请在列名下面逐行填写：地区、年度、指标代码、数值"))
 
     if cat is not None and reg is not None:
-        problems += cross_check(cat.indicators, reg.regions, values_by_key, options)
+        problems += cross_check(cat.indicators, reg.regions, values_by_key, options,
+                                sums=not reg.broken)
     errors = [p for p in problems if p.is_error]
     if errors:
         raise DataError(summary(problems), problems=problems)

@@ -112,11 +112,11 @@ def map_sheet(sheet: Sheet, file: str, fields: list[Field], what: str,
     for f in fields:
         if f.required and f.key not in columns:
             guess = _closest(f, unknown)
-            maybe = f"（是否把「{f.label}」写成了「{guess}」？）" if guess else ""
+            maybe = f"（是否把「{guess}」写错了？）" if guess else ""
             problems.append(Problem(
-                Location(file, sheet.name, header_row), f"{what}缺少「{f.label}」列{maybe}",
-                f"请在第{header_row}行（列名所在行）加上或改正「{f.label}」列" +
-                (f"，例如把「{guess}」改为「{f.label}」" if guess else "")))
+                Location(file, sheet.name, header_row, guess), f"{what}缺少「{f.label}」列{maybe}",
+                f"请在第{header_row}行（列名所在行）" +
+                (f"把「{guess}」改为「{f.label}」" if guess else f"加上「{f.label}」列")))
     if any(p.is_error for p in problems):
         return None, problems
 

@@ -71,7 +71,7 @@ def load_regions(sheet: Sheet, file: str) -> tuple[Regions | None, list[Problem]
     drafts: list[tuple[Row, dict]] = []
     seen: dict[str, Row] = {}
     for row in table.rows:
-        entry, row_problems = _read_row(row, seen)
+        entry, row_problems = _read_row(row, seen, result.broken)
         problems += row_problems
         if entry is None:
             continue
@@ -98,12 +98,14 @@ def load_regions(sheet: Sheet, file: str) -> tuple[Regions | None, list[Problem]
     return result, problems
 
 
-def _read_row(row: Row, seen: dict[str, Row]) -> tuple[dict | None, list[Problem]]:
+def _read_row(row: Row, seen: dict[str, Row], broken: set[str]) -> tuple[dict | None, list[Problem]]:
     """(Region fields, problems) for one row; None when the row has no usable name."""
     out: list[Problem] = []
     name = text(row.get("name"))
     problem = name_problem(name)
     if problem:
+        # Values rows naming this region are not reported again (as unknown regions).
+        broken.update({name, "".join(name.split())} - {""})
         hint = ("请填写地区名称，或删除这一行" if not name else
                 f"地区名称会用在文件名里：请去掉空格和 {' '.join(_FORBIDDEN)} 等符号，不超过{MAX_NAME}个字")
         return None, [Problem(row.loc("name"), problem, hint)]

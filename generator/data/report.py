@@ -26,17 +26,17 @@ def display_width(text: str) -> int:
 
 
 def place(location: Location | None) -> str:
-    """The position cell: the file on one line, then sheet, row and column."""
+    """The position cell: the file, then the sheet, then row and column, each on its own line."""
     if location is None:
         return "（全局）"
-    rest = []
+    lines = [location.file]
     if location.sheet:
-        rest.append(f"工作表「{location.sheet}」")
-    if location.row is not None:
-        rest.append(f"第{location.row}行")
-    if location.column:
-        rest.append(f"「{location.column}」列")
-    return location.file + ("\n" + "".join(rest) if rest else "")
+        lines.append(f"工作表「{location.sheet}」")
+    cell = (f"第{location.row}行" if location.row is not None else "") + (
+        f"「{location.column}」列" if location.column else "")
+    if cell:
+        lines.append(cell)
+    return "\n".join(lines)
 
 
 def format_problems(problems: list[Problem], width: int = 110) -> str:
@@ -107,15 +107,7 @@ def _wrap(text: str, width: int) -> list[str]:
             if end >= len(para):
                 lines.append(para[start:].rstrip())
                 break
-            cut = max(end, start + 1)
-            if _wordy(para[cut - 1]) and _wordy(para[cut]):
-                word = cut - 1
-                while word > start and _wordy(para[word - 1]):
-                    word -= 1
-                if word > start:
-                    cut = word
-            while cut > start + 1 and (para[cut] in _NO_START or para[cut - 1] in _NO_END):
-                cut -= 1
+            cut = _break_before(para, start, max(end, start + 1))
             lines.append(para[start:cut].rstrip())
             start = cut
             while start < len(para) and para[start] == " ":
@@ -123,6 +115,22 @@ def _wrap(text: str, width: int) -> list[str]:
             if start >= len(para):
                 break
     return lines
+
+
+def _break_before(para: str, start: int, cut: int) -> int:
+    """Move a hard break back so it splits no ASCII word and obeys the punctuation rules."""
+    while True:
+        before = cut
+        if _wordy(para[cut - 1]) and _wordy(para[cut]):
+            word = cut - 1
+            while word > start and _wordy(para[word - 1]):
+                word -= 1
+            if word > start:
+                cut = word
+        while cut > start + 1 and (para[cut] in _NO_START or para[cut - 1] in _NO_END):
+            cut -= 1
+        if cut == before:
+            return cut
 
 
 def _wordy(ch: str) -> bool:

@@ -148,7 +148,9 @@ def _value(row: Row, indicator, catalog: Catalog | None, bad):
         bad("value", "缺少数值",
             "请填写数值，或删除这一行（如果该格是公式，请用 Excel 打开并保存一次后再试）")
         return None
-    if indicator is not None and indicator.kind is Kind.TEXT:
+    if indicator is None:
+        return None  # unknown code or unreadable catalog: its kind, and so its checks, are unknown
+    if indicator.kind is Kind.TEXT:
         return text(raw)
     if isinstance(raw, str) and raw.strip().upper() in _EXCEL_ERRORS:
         bad("value", f"「{column}」列是 Excel 错误值 {raw.strip()}，不是数字",
@@ -159,8 +161,6 @@ def _value(row: Row, indicator, catalog: Catalog | None, bad):
         bad("value", f"「{column}」列应为数字，此处填的是「{text(raw)}」",
             "请只填阿拉伯数字（如 120、56.5 或 56.5%）；单位、“约”等说明请写到「备注」列")
         return None
-    if indicator is None:
-        return number
     kind, name = indicator.kind, indicator.name
     if kind in _NON_NEGATIVE and number < 0:
         bad("value", f"「{name}」不能是负数，此处为 {show(number)}", "请改正数值")
