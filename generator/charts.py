@@ -400,7 +400,7 @@ def _draw_progress(spec: ProgressChart):
     from matplotlib.patches import Patch
 
     right = 14.0
-    fig, ax, left, axes_w, axes_h = _hbar_frame(list(spec.labels), 10, 20, 38, right)
+    fig, ax, left, axes_w, axes_h = _hbar_frame(list(spec.labels), 6, 20, 38, right)
     tp = spec.time_progress
     shown = [fmt.percent(v, 1) for v in spec.completion]
     # Compare what the reader sees: 59.96% prints as 60.0% and must not look lagging at 60.0%.

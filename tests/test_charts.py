@@ -1,0 +1,335 @@
+"""Tests for generator/charts.py and generator/chartspec.py."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import struct
+import subprocess
+import sys
+import warnings
+import zlib
+from pathlib import Path
+
+import pytest
+
+from generator import charts, fmt
+from generator.chartspec import (
+    CompareChart,
+    ProgressChart,
+    StructureChart,
+    TrendChart,
+    spec_problems,
+    validate,
+)
+from generator.errors import LayoutError
+
+ROOT = Path(__file__).resolve().parents[1]
+COUNTIES = ("江城区", "东湖区", "西山区", "临川县", "青石县", "白沙县", "云岭县", "安平市")
+
+PROGRESS = ProgressChart(
+    "规划主要指标完成情况",
+    ("市管干部政治能力轮训", "县处级干部系统培训", "急需紧缺专业干部培训", "本土化教学案例",
+     "现场教学基地", "年轻干部（80后、90后）理论培训"),
+    (76.5, 58.2, 103.4, 40.0, 60.0, -3.5),
+    60.0,
+)
+COMPARE = CompareChart(
+    "各县（市、区）干部人均参训学时", COUNTIES, (62.3, 58.1, 49.0, 55.5, 71.2, 44.8, 56.5, 60.2),
+    56.5, "学时", 1, highlight="临川县",
+)
+TREND = TrendChart(
+    "2023—2025年干部培训规模", (2023, 2024, 2025),
+    (("培训班次", (128, 142, None)), ("网络专题培训（期）", (35, 48, 61)), ("现场教学、研修", (-2, 30, 41))),
+    "期", 0,
+)
+STRUCTURE = StructureChart(
+    "干部培训类型构成（％）", ("党校主体班", "网络专题培训", "专题研修", "实践锻炼"),
+    (3520, 2810, 2240, 1430), "人次", 0,
+)
+SPECS = {"progress": PROGRESS, "compare": COMPARE, "trend": TREND, "structure": STRUCTURE}
+ALL = pytest.mark.parametrize("spec", list(SPECS.values()), ids=list(SPECS))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    charts.clear_cache()
+    yield
+    charts.clear_cache()
+
+
+def chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """The (type, data) chunks of a PNG, checking each CRC."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    out, pos = [], 8
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos:pos + 4])
+        kind, data = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack(">I", png[pos + 8 + length:pos + 12 + length])
+        assert zlib.crc32(kind + data) == crc
+        out.append((kind, data))
+        pos += 12 + length
+    return out
+
+
+def geometry(png: bytes) -> tuple[int, int, float]:
+    """(width px, height px, dpi) from IHDR and pHYs."""
+    found = dict(chunks(png))
+    width, height = struct.unpack(">II", found[b"IHDR"][:8])
+    ppm_x, _, unit = struct.unpack(">IIB", found[b"pHYs"])
+    assert unit == 1  # metres
+    return width, height, ppm_x * 0.0254
+
+
+# ---------------------------------------------------------------- images
+
+@ALL
+def test_renders_a_png_15_cm_wide_at_200_dpi(spec):
+    png = charts.render_chart(spec)
+    width, height, dpi = geometry(png)
+    assert dpi == pytest.approx(200, abs=0.5)
+    assert width / dpi * 2.54 == pytest.approx(15.0, abs=0.02)
+    assert height / dpi * 2.54 == pytest.approx(8.5, abs=0.1)
+    assert [k for k, _ in chunks(png)][-1] == b"IEND"
+
+
+def test_many_rows_make_a_taller_figure_not_a_narrower_one():
+    labels = tuple(f"第{i}项培训指标名称" for i in range(14))
+    png = charts.render_chart(ProgressChart("多指标", labels, tuple(range(14)), 40))
+    width, height, dpi = geometry(png)
+    assert width / dpi * 2.54 == pytest.approx(15.0, abs=0.02)
+    assert height / dpi * 2.54 > 10
+
+
+def test_crowded_comparison_switches_to_rows():
+    names = tuple(f"{c}{i}" for i in range(2) for c in COUNTIES)
+    png = charts.render_chart(CompareChart("十六地区", names, tuple(range(16)), 7.5, "学时", 1))
+    _, height, dpi = geometry(png)
+    assert height / dpi * 2.54 > 10
+
+
+@ALL
+def test_no_glyph_is_missing_and_no_warning_at_all(spec):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        charts.render_chart(spec)
+
+
+def test_a_character_the_font_lacks_is_a_layout_error_naming_chart_and_character():
+    spec = CompareChart("人均学时", ("𪚥县", "东湖区"), (1, 2), 1.5, "学时", 1)
+    with pytest.raises(LayoutError, match="人均学时") as info:
+        charts.render_chart(spec)
+    assert "𪚥" in info.value.format_message()
+
+
+def test_font_covers_what_charts_print():
+    from matplotlib.ft2font import FT2Font
+
+    cmap = FT2Font(str(charts._font_path())).get_charmap()
+    text = "".join(COUNTIES) + "（）、％：%-−.0123456789年单位全市平均时序进度合计达到滞后于“”《》"
+    assert [c for c in text if ord(c) not in cmap] == []
+
+
+@ALL
+def test_same_spec_gives_identical_bytes(spec):
+    assert charts.render_chart(spec) == charts.render_chart(spec)
+
+
+def test_bytes_do_not_depend_on_the_process():
+    code = ("import sys; from tests.test_charts import SPECS; from generator.charts import "
+            "render_chart; import hashlib; "
+            "print(hashlib.sha256(render_chart(SPECS['trend'])).hexdigest())")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    other = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    import hashlib
+
+    assert other == hashlib.sha256(charts.render_chart(TREND)).hexdigest()
+
+
+def test_png_carries_no_time_text_or_software_chunk():
+    kinds = {k for k, _ in chunks(charts.render_chart(COMPARE))}
+    assert kinds <= {b"IHDR", b"pHYs", b"IDAT", b"IEND"}
+
+
+def test_rc_params_do_not_leak():
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
+    charts.render_chart(STRUCTURE)
+    assert dict(mpl.rcParams) == before
+
+
+# ---------------------------------------------------------------- what the charts say
+
+def draw(spec):
+    return charts._DRAWERS[type(spec)](spec)
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+
+
+def test_compare_sorts_descending_highlights_and_labels_through_fmt():
+    fig = draw(COMPARE)
+    ax = fig.axes[0]
+    names = [t.get_text() for t in ax.get_xticklabels()]
+    assert names == ["青石县", "江城区", "安平市", "东湖区", "云岭县", "临川县", "西山区", "白沙县"]
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == sorted(heights, reverse=True)
+    colors = [p.get_facecolor() for p in ax.patches]
+    highlighted = [n for n, c in zip(names, colors, strict=True) if c != colors[0]]
+    assert highlighted == ["临川县"]
+    shown = texts(fig)
+    assert [fmt.number(h, 1) for h in heights] == shown[:8]
+    assert "全市平均\n56.5学时" in shown and "单位：学时" in shown
+
+
+def test_progress_marks_lagging_bars_and_time_progress():
+    fig = draw(PROGRESS)
+    ax = fig.axes[0]
+    shown = texts(fig)
+    assert "时序进度60.0%" in shown and "76.5%" in shown and "-3.5%" in shown
+    colors = [p.get_facecolor() for p in ax.patches]
+    lagging = [c != colors[0] for c in colors]
+    assert lagging == [False, True, False, True, False, True]
+    assert "急需紧缺专\n业干部培训" in [t.get_text() for t in ax.get_yticklabels()]
+
+
+def test_progress_equal_after_rounding_is_not_lagging():
+    fig = draw(ProgressChart("x", ("甲", "乙"), (59.96, 80.0), 60.0))
+    colors = [p.get_facecolor() for p in fig.axes[0].patches]
+    assert colors[0] == colors[1]
+
+
+def test_trend_years_series_and_gaps():
+    fig = draw(TREND)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2023年", "2024年", "2025年"]
+    assert len(ax.patches) == 8  # one year without data draws no bar
+    assert "-2" in texts(fig) and "None" not in "".join(texts(fig))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [s[0] for s in TREND.series]
+
+
+def test_structure_shares_and_total():
+    shown = texts(draw(STRUCTURE))
+    assert "党校主体班 35.2%" in shown and "实践锻炼 14.3%" in shown
+    assert "合计\n10000人次" in shown
+
+
+def test_wrapping_follows_chinese_line_breaking_rules():
+    assert charts._wrap("党校（行政学院）主体班次培训", 8) == "党校（行政学院）\n主体班次培训"
+    assert charts._wrap("急需紧缺专业干部培训", 8) == "急需紧缺专\n业干部培训"
+    assert charts._wrap("本土化教学案例", 8) == "本土化教学案例"
+    for line in charts._wrap("年轻干部（80后、90后）理论培训", 8).split("\n"):
+        assert line[0] not in "）、" and line[-1] != "（"
+
+
+# ---------------------------------------------------------------- cache
+
+def test_identical_specs_render_once_per_process(monkeypatch):
+    calls = []
+    real = charts.render_chart
+    monkeypatch.setattr(charts, "render_chart", lambda spec: calls.append(spec) or real(spec))
+    first = charts.render_charts({"图1": COMPARE, "图2": COMPARE, "图3": TREND})
+    assert len(calls) == 2 and first["图1"] is first["图2"]
+    again = charts.render_charts({"县图": COMPARE})
+    assert len(calls) == 2 and again["县图"] == first["图1"]
+
+
+def test_lists_and_ints_make_the_same_spec_and_key():
+    a = CompareChart("x", ["甲", "乙"], [1, 2], 1, "人", 0)
+    b = CompareChart("x", ("甲", "乙"), (1.0, 2.0), 1.0, "人", 0)
+    assert a == b and hash(a) == hash(b) and charts.cache_key(a) == charts.cache_key(b)
+    assert charts.cache_key(a) != charts.cache_key(CompareChart("x", ("甲", "乙"), (1, 3), 1, "人", 0))
+
+
+def test_cache_dir_round_trip(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = charts.render_charts({"a": STRUCTURE}, cache_dir=cache)
+    key = charts.cache_key(STRUCTURE)
+    assert (cache / f"{key}.png").read_bytes() == first["a"]
+    assert [p.name for p in cache.iterdir()] == [f"{key}.png"]  # no temporary files left
+
+    charts.clear_cache()
+
+    def boom(spec):
+        raise AssertionError("should come from the cache directory")
+
+    monkeypatch.setattr(charts, "render_chart", boom)
+    assert charts.render_charts({"b": STRUCTURE}, cache_dir=cache)["b"] == first["a"]
+
+
+def test_a_damaged_cache_file_is_drawn_again(tmp_path):
+    path = tmp_path / f"{charts.cache_key(TREND)}.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\ntruncated")
+    png = charts.render_charts({"t": TREND}, cache_dir=tmp_path)["t"]
+    assert png == charts.render_chart(TREND) and path.read_bytes() == png
+
+
+def test_unwritable_cache_dir_is_a_layout_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(LayoutError, match="图表缓存目录"):
+        charts.render_charts({"a": STRUCTURE}, cache_dir=blocker / "sub")
+
+
+# ---------------------------------------------------------------- errors
+
+BAD = [
+    (ProgressChart("完成情况", (), (), 60), "没有任何指标"),
+    (ProgressChart("完成情况", ("甲", "乙"), (1,), 60), "个数应一致"),
+    (ProgressChart("完成情况", ("甲",), (math.nan,), 60), "甲"),
+    (ProgressChart("完成情况", ("甲",), (None,), 60), "不是有效数字"),
+    (ProgressChart("完成情况", ("甲",), (1,), math.inf), "时序进度"),
+    (CompareChart("人均学时", ("甲", "乙"), (1, 2), math.nan, "学时", 1), "全市平均"),
+    (CompareChart("人均学时", ("甲", "乙"), (1, 2), 1, "学时", 1, highlight="丙"), "丙"),
+    (CompareChart("人均学时", ("甲", "甲"), (1, 2), 1, "学时", 1), "重复"),
+    (CompareChart("人均学时", ("甲",), (1,), 1, "学时", -1), "小数位数"),
+    (TrendChart("规模", (), (), "期", 0), "没有任何年份"),
+    (TrendChart("规模", (2023, 2024), (("班次", (1,)),), "期", 0), "不一致"),
+    (TrendChart("规模", (2023,), (("班次", (None,)),), "期", 0), "均无数值"),
+    (TrendChart("规模", (2023,), (("班次", (math.nan,)),), "期", 0), "2023"),
+    (StructureChart("构成", ("甲", "乙"), (0, 0), "人次", 0), "合计为0"),
+    (StructureChart("构成", ("甲", "乙"), (5, -1), "人次", 0), "负数"),
+]
+
+
+@pytest.mark.parametrize(("spec", "words"), BAD)
+def test_bad_specs_raise_layout_error_naming_the_chart(spec, words):
+    with pytest.raises(LayoutError) as info:
+        charts.render_chart(spec)
+    message = info.value.format_message()
+    assert f"「{spec.title}」" in message and words in message
+    assert re.search(r"[\u4e00-\u9fff]", message) and "Traceback" not in message
+
+
+def test_render_charts_reports_every_bad_chart_before_drawing(monkeypatch):
+    monkeypatch.setattr(charts, "render_chart", lambda spec: pytest.fail("drew before checking"))
+    with pytest.raises(LayoutError) as info:
+        charts.render_charts({"a": BAD[0][0], "b": COMPARE, "c": BAD[-1][0]})
+    assert len(info.value.problems) == 2
+
+
+def test_good_specs_have_no_problems():
+    for spec in SPECS.values():
+        assert spec_problems(spec) == []
+        validate(spec)
+
+
+# ---------------------------------------------------------------- imports
+
+def test_only_charts_imports_matplotlib():
+    pattern = re.compile(r"^\s*(import|from)\s+matplotlib\b", re.M)
+    offenders = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "generator").rglob("*.py"))
+                 if p.name != "charts.py" and p.is_file()
+                 and pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert pattern.search((ROOT / "generator" / "charts.py").read_text(encoding="utf-8"))
+
+
+def test_importing_charts_does_not_import_matplotlib():
+    code = ("import sys, generator.charts, generator.chartspec; "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
