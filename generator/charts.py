@@ -236,7 +236,7 @@ def _em(text: str) -> float:
                 for line in text.split("\n")), default=0.0)
 
 
-_NO_LINE_START = set("）」』》〉】〕”’、，。；：！？%％·…）")
+_NO_LINE_START = set("）」』》〉】〕”’、，。；：！？%％·…)")
 _NO_LINE_END = set("（「『《〈【〔“‘(")
 
 
@@ -528,7 +528,6 @@ def _draw_trend(spec: TrendChart):
     ax.spines["left"].set_visible(False)
     _unit_caption(fig, ax, spec.unit, 4)
     if k > 1:
-        w, h = fig.get_size_inches() * 72
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=ncol, borderpad=0,
                   borderaxespad=0.3, handlelength=1.2, handleheight=0.9, columnspacing=1.6,
                   handletextpad=0.5)
