@@ -51,6 +51,8 @@ def status(rate: float | None, target_type: TargetType | None, progress: float,
     """
     if rate is None or target_type is None:
         return None
+    # Judge on the figures the reader sees (one decimal), so 59.96% never reads "60.0%, 滞后".
+    rate, progress = round(rate, 1), round(progress, 1)
     if target_type is TargetType.CUMULATIVE:
         if rate >= 100 or rate >= progress + margin:
             return AHEAD

@@ -128,3 +128,7 @@ def test_region_metrics_county_ranks_and_city_comparison():
     assert s.peer_avg == pytest.approx(72.0)
     pc = m.indicators["per_cap"]
     assert pc.value == pytest.approx(30.0) and pc.rank == 1  # 甲 30.0 vs 乙 30.0 → tie
+
+
+def test_status_judges_the_rounded_figures_a_reader_sees():
+    assert M.status(59.96, TargetType.CUMULATIVE, progress=60.0, margin=10.0) == M.ON_TRACK
