@@ -196,6 +196,20 @@ BROKEN = [
      L(VAL, vrow("临江市", 2024, "train_total"), "数值"),
      "「培训干部总人次」2024年各县（市、区）合计为 2640人次，与临江市的数值 9999人次 不一致"),
     ("values", [drop(i) for i in range(NEXT_VALUE_ROW - 1, 1, -1)], L(VAL), "中没有任何指标数据"),
+    # region plan targets (年度 = 规划目标)
+    ("values", [add("江北区", "规划目标", "funds", 30)], L(VAL, NEXT_VALUE_ROW, "年度"),
+     "「培训经费」在指标目录中没有目标类型，无法使用这里填的规划目标"),
+    ("values", [add("江北区", "规划目标", "partners", "x")], L(VAL, NEXT_VALUE_ROW, "年度"),
+     "「合作院校」是文本类指标，不能填规划目标"),
+    ("values", [add("江北区", "规划目标", "pass_rate", 120)], L(VAL, NEXT_VALUE_ROW, "数值"),
+     "「考核合格率」的规划目标「120」超出范围"),
+    ("values", [add("江北区", "规划目标", "train_total", "约两万")], L(VAL, NEXT_VALUE_ROW, "数值"),
+     "「数值」列应为数字，此处填的是「约两万」"),
+    ("values", [add("江北区", "规划目标", "train_total", "")], L(VAL, NEXT_VALUE_ROW, "数值"),
+     "缺少规划目标的数值"),
+    ("values", [add("江北区", "规划目标", "train_total", 9), add("江北", "目标", "train_total", 9)],
+     L(VAL, NEXT_VALUE_ROW + 1, "指标代码"),
+     f"江北区的规划目标「培训干部总人次」填了两次（第{NEXT_VALUE_ROW}行也有）"),
 ]
 
 
@@ -235,6 +249,19 @@ def test_region_short_names_and_defaults(tmp_path):
     assert [r.short for r in ds.regions] == ["临江", "江北", "青山", "云溪", "城区"]
     assert ds.region("城区").parent == "临江市"
     assert ds.get("青山县", "partners", 2024) == "x"
+
+
+def test_region_plan_targets(tmp_path):
+    ds = load_dataset(**build(tmp_path, {
+        "catalog": [put(3, 6, "累计"), put(8, 6, "年度")],  # a type without a catalog target is fine
+        "values": [add("江北区", "规划目标", "train_total", "12,000"),
+                   add("青山县", "规划目标", "funds", 40),
+                   add("临江市", " 规划目标 ", "cover_rate", "85%")]}))
+    assert ds.targets == {("江北区", "train_total"): 12000, ("青山县", "funds"): 40,
+                          ("临江市", "cover_rate"): 85}
+    assert ds.years() == [2023, 2024]
+    assert ds.indicators["funds"].target is None
+    assert ds.indicators["funds"].target_type.value == "累计"
 
 
 def test_county_sum_within_tolerance_or_incomplete_is_fine(tmp_path):

@@ -53,9 +53,9 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
             problems += found
             if table is not None:
                 tables.append(table)
-    values_by_key, found = load_values(tables, cat, reg, options)
+    values_by_key, targets, found = load_values(tables, cat, reg, options)
     problems += found
-    if values and tables and not any(t.rows for t in tables):
+    if values and tables and not any(t.rows for t in tables):  # header only
         names = "、".join(dict.fromkeys(f"「{t.file}」" for t in tables))
         problems.append(Problem(tables[0].location(), f"{names}中没有任何指标数据",
                                 "请在列名下面逐行填写：地区、年度、指标代码、数值"))
@@ -67,7 +67,7 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
     if errors:
         raise DataError(summary(problems), problems=problems)
     return Dataset(indicators=cat.indicators, regions=reg.regions, values=values_by_key,
-                   warnings=problems)
+                   warnings=problems, targets=targets)
 
 
 def summary(problems: list[Problem]) -> str:

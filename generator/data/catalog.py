@@ -122,7 +122,7 @@ def _read_row(row: Row, seen: dict[str, Row]) -> tuple[str | None, dict | None, 
     if scale is not None and scale not in _SCALES:
         bad("scale", f"显示单位「{scale}」无法识别", "「显示单位」只能填「万」「亿」或留空")
     entry = dict(code=code, name=name, unit=unit, kind=kind, decimals=decimals, target=target,
-                 target_type=target_type if target is not None else None, combine=combine,
+                 target_type=target_type, combine=combine,
                  weight=text(row.get("weight")) or None,
                  numerator=text(row.get("numerator")) or None,
                  denominator=text(row.get("denominator")) or None,

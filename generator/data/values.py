@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
+from dataclasses import dataclass, field
 
 from ..model import DataOptions, Kind, Location, Problem, Value
 from .catalog import Catalog
@@ -24,26 +25,37 @@ FIELDS = [
 _EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 _NON_NEGATIVE = (Kind.COUNT, Kind.AMOUNT, Kind.DURATION)
 Key = tuple[str, int, str]
+TARGET = "规划目标"  # written in 年度: the row holds the region's own plan target
+_TARGET_WORDS = ("规划目标", "目标", "target")
 
 
 def load_values(tables: list[Table], catalog: Catalog | None, regions: Regions | None,
-                options: DataOptions) -> tuple[dict[Key, Value], list[Problem]]:
-    """Every valid value keyed (region, year, code), and the problems of every row.
+                options: DataOptions) -> tuple[dict[Key, Value], dict[tuple[str, str], float],
+                                               list[Problem]]:
+    """Every valid value keyed (region, year, code), region targets keyed (region, code),
+    and the problems of every row.
 
-    A None catalog or region list (its file could not be read) skips the checks that need it,
-    so the values file still gets its own problems reported in the same run.
+    A row whose 年度 is 「规划目标」 gives that region's own plan target for the indicator
+    (overriding the catalog's). A None catalog or region list (its file could not be read)
+    skips the checks that need it, so the values file still gets its own problems reported.
     """
-    values: dict[Key, Value] = {}
-    seen: dict[Key, Row] = {}
+    found = _Found()
     problems: list[Problem] = []
     for table in tables:
         for row in table.rows:
-            problems += _read_row(row, catalog, regions, options, values, seen)
-    return values, problems
+            problems += _read_row(row, catalog, regions, options, found)
+    return found.values, found.targets, problems
+
+
+@dataclass
+class _Found:
+    values: dict[Key, Value] = field(default_factory=dict)
+    targets: dict[tuple[str, str], float] = field(default_factory=dict)
+    seen: dict[tuple, Row] = field(default_factory=dict)
 
 
 def _read_row(row: Row, catalog: Catalog | None, regions: Regions | None,
-              options: DataOptions, values: dict, seen: dict) -> list[Problem]:
+              options: DataOptions, found: _Found) -> list[Problem]:
     out: list[Problem] = []
 
     def bad(key: str, message: str, hint: str) -> None:
@@ -54,17 +66,52 @@ def _read_row(row: Row, catalog: Catalog | None, regions: Regions | None,
     code, indicator = _code(row, catalog, bad)
     if region and year and code:
         key = (region, year, code)
-        if key in seen:
+        if key in found.seen:
             name = catalog.names.get(code, code) if catalog else code
-            bad("code", f"{region}{year}年「{name}」填了两次（{_where(seen[key], row)}也有）",
+            when = "的规划目标" if year == TARGET else f"{year}年"
+            bad("code", f"{region}{when}「{name}」填了两次（{_where(found.seen[key], row)}也有）",
                 "同一地区、同一年度、同一指标只能有一行：请删除重复的一行，或改正地区、年度、指标代码")
             return out
-        seen[key] = row
+        found.seen[key] = row
+    if year == TARGET:
+        target = _target(row, indicator, bad)
+        if not out and target is not None:
+            found.targets[(region, code)] = target
+        return out
     value = _value(row, indicator, catalog, bad)
     if not out and value is not None and indicator is not None:
-        values[(region, year, code)] = Value(region, year, code, value,
-                                             source=text(row.get("source")), location=row.loc("value"))
+        found.values[(region, year, code)] = Value(
+            region, year, code, value, source=text(row.get("source")), location=row.loc("value"))
     return out
+
+
+def _target(row: Row, indicator, bad) -> float | None:
+    """A region's own plan target: a number within the indicator's range, if it has a target type."""
+    raw = row.get("value")
+    if indicator is None:
+        return None
+    if indicator.kind is Kind.TEXT:
+        bad("year", f"「{indicator.name}」是文本类指标，不能填规划目标",
+            "请删除这一行，或把「年度」改为四位年份")
+        return None
+    if indicator.target_type is None:
+        bad("year", f"「{indicator.name}」在指标目录中没有目标类型，无法使用这里填的规划目标",
+            "请在指标目录中为该指标填写「目标类型」（累计或年度），或删除这一行")
+        return None
+    if raw is None:
+        bad("value", "缺少规划目标的数值", "请填写该地区的规划目标，或删除这一行（将使用指标目录中的目标）")
+        return None
+    number = parse_number(raw)
+    if number is None:
+        bad("value", f"「{row.table.column('value')}」列应为数字，此处填的是「{text(raw)}」",
+            "规划目标请只填阿拉伯数字（如 1200 或 95%）")
+    elif number < 0 or (indicator.kind is Kind.PERCENT and number > 100):
+        bad("value", f"「{indicator.name}」的规划目标「{show(number)}」超出范围",
+            "百分比目标应在 0 到 100 之间，其他目标不能为负数" if indicator.kind is Kind.PERCENT
+            else "规划目标不能为负数")
+    else:
+        return number
+    return None
 
 
 def _region(row: Row, regions: Regions | None, bad) -> str | None:
@@ -86,7 +133,8 @@ def _region(row: Row, regions: Regions | None, bad) -> str | None:
     return None if name in regions.broken else name
 
 
-def _year(row: Row, options: DataOptions, bad) -> int | None:
+def _year(row: Row, options: DataOptions, bad) -> int | str | None:
+    """The year as an int, TARGET for a plan-target row, or None (reported)."""
     raw = row.get("year")
     span = f"{options.first_year}—{options.last_year}年"
     if raw is None:
@@ -95,10 +143,12 @@ def _year(row: Row, options: DataOptions, bad) -> int | None:
     value = None
     if not isinstance(raw, (_dt.date, _dt.datetime, bool)):
         written = unicodedata.normalize("NFKC", text(raw)).removesuffix("年").strip()
+        if written.lower() in _TARGET_WORDS:
+            return TARGET
         value = parse_number(written) if "%" not in written else None
     if value is None or not is_whole(value):
         shown = text(raw)
-        hint = "请只填四位数的年份，如 2024"
+        hint = "请只填四位数的年份，如 2024；填该地区的规划目标时写「规划目标」"
         if isinstance(raw, (_dt.date, _dt.datetime)):
             hint += "；单元格若被设成了日期格式，请改为「常规」格式后重新输入"
         bad("year", f"年度「{shown}」不是整数年份", hint)
