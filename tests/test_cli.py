@@ -1,0 +1,146 @@
+"""The CLI end to end on copies of the sample: messages, exit codes, files written or not."""
+
+import csv
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CITY_DOC = Path("output/2025/临江市干部教育培训规划实施情况评估报告.docx")
+
+
+@pytest.fixture()
+def sample(tmp_path):
+    """A private copy of the sample city (config, data, templates) to break at will."""
+    for name in ("data", "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "report.yaml", tmp_path / "report.yaml")
+    return tmp_path
+
+
+def run(sample, *args):
+    result = CliRunner().invoke(main, [*args, "-c", str(sample / "report.yaml")])
+    assert "Traceback" not in result.output
+    return result
+
+
+def values_to_csv(sample, edit=None):
+    """Turn the sample workbook into a CSV (optionally edited) and point the config at it."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(sample / "data" / "指标数据.xlsx", read_only=True)["指标数据"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    if edit:
+        rows = edit(rows)
+    with open(sample / "data" / "values.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    cfg = (sample / "report.yaml").read_text(encoding="utf-8")
+    cfg = cfg.replace("- path: data/指标数据.xlsx\n      sheets: [指标数据]", "- path: data/values.csv")
+    (sample / "report.yaml").write_text(cfg, encoding="utf-8")
+
+
+def doc_text(path: Path) -> str:
+    import re
+
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    return "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+
+
+def test_help_and_version():
+    r = CliRunner().invoke(main, ["--help"])
+    assert r.exit_code == 0 and "reportgen check" in r.output
+    assert CliRunner().invoke(main, ["-V"]).output.startswith("reportgen ")
+
+
+def test_check_sample_is_clean(sample):
+    r = run(sample, "check")
+    assert r.exit_code == 0, r.output
+    assert "检查通过" in r.output
+
+
+def test_check_reports_every_problem_with_location(sample):
+    def edit(rows):
+        rows[5][3] = "约120"            # text in a number cell
+        rows[9][0] = "青山县"           # unknown region
+        rows.append(list(rows[12]))     # duplicate row
+        return rows
+    values_to_csv(sample, edit)
+    r = run(sample, "check")
+    assert r.exit_code == 1
+    out = r.output
+    assert "data/values.csv" in out and "第6行" in out and "「数值」列" in out
+    assert "青山县" in out and "第10行" in out
+    assert "重复" in out
+    assert not (sample / "output" / "2025").exists()
+
+
+def test_build_city_writes_a_docx_without_placeholders(sample):
+    r = run(sample, "build")
+    assert r.exit_code == 0, r.output
+    doc = sample / CITY_DOC
+    assert doc.exists() and "已生成" in r.output
+    text = doc_text(doc)
+    for bad in ("XX", "None", "nan", "{{", "【待补"):
+        assert bad not in text
+    assert "临江市贯彻落实" in text and "我市" in text
+
+
+def test_deleted_value_gives_marker_and_listed_warning_and_strict_fails(sample):
+    def edit(rows):
+        return [r for r in rows if not (r[0] == "临江市" and r[1] == 2025 and r[2] == "joint_meeting_depts")]
+    values_to_csv(sample, edit)
+    r = run(sample, "build")
+    assert r.exit_code == 0, r.output
+    assert "联席会议成员单位数" in r.output and "待补" in r.output
+    assert "【待补：联席会议成员单位数】" in doc_text(sample / CITY_DOC)
+    (sample / CITY_DOC).unlink()
+    r = run(sample, "build", "--strict")
+    assert r.exit_code == 1
+    assert "临江市2025年「联席会议成员单位数」" in r.output
+    assert not (sample / CITY_DOC).exists()
+
+
+def test_unknown_region_suggests_the_closest(sample):
+    r = run(sample, "build", "--region", "青石")
+    assert r.exit_code == 1 and "青石县" in r.output
+
+
+def test_broken_template_names_file_and_line(sample):
+    p = sample / "templates" / "00_preamble.md.j2"
+    p.write_text(p.read_text(encoding="utf-8") + "\n{{ v.no_such_code }}\n", encoding="utf-8")
+    r = run(sample, "build")
+    assert r.exit_code == 1
+    assert "00_preamble.md.j2" in r.output and "no_such_code" in r.output and "行" in r.output
+    assert not (sample / CITY_DOC).exists()
+
+
+def test_broken_config_lists_problems(sample):
+    (sample / "report.yaml").write_text("title: x\nyear: abc\n", encoding="utf-8")
+    r = run(sample, "check")
+    assert r.exit_code == 1 and "year：" in r.output and "data：" in r.output
+
+
+def test_hand_edited_document_is_kept(sample):
+    assert run(sample, "build").exit_code == 0
+    doc = sample / CITY_DOC
+    doc.write_bytes(doc.read_bytes() + b"edited")
+    r = run(sample, "build")
+    assert r.exit_code == 0 and "手工修改" in r.output
+    kept = list((sample / "output" / ".history").rglob("*.docx"))
+    assert len(kept) == 1 and kept[0].read_bytes().endswith(b"edited")
+    assert doc.exists() and not doc.read_bytes().endswith(b"edited")
+
+
+def test_two_builds_give_identical_bytes(sample):
+    import hashlib
+
+    assert run(sample, "build").exit_code == 0
+    first = hashlib.sha256((sample / CITY_DOC).read_bytes()).hexdigest()
+    assert run(sample, "build").exit_code == 0
+    assert hashlib.sha256((sample / CITY_DOC).read_bytes()).hexdigest() == first
+    assert not (sample / "output" / ".history").exists()
