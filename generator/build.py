@@ -41,6 +41,7 @@ class Job:
     cfg: ReportConfig
     ds: Dataset
     reports: list[RegionReport]
+    failures: dict[str, str] = field(default_factory=dict)   # region → why it cannot be built
 
     @property
     def missing(self) -> list[Missing]:
@@ -55,11 +56,11 @@ class Written:
     missing: int
 
 
-def load_data(cfg: ReportConfig) -> Dataset:
+def load_data(cfg: ReportConfig, lenient: bool = False) -> Dataset:
     from .data import load_dataset
 
     return load_dataset(cfg.catalog, cfg.regions, cfg.values, cfg.data_options,
-                        display_root=cfg.root)
+                        display_root=cfg.root, lenient=lenient)
 
 
 def select_regions(ds: Dataset, names: list[str] | None, all_regions: bool) -> list[Region]:
@@ -119,64 +120,155 @@ def _attach_charts(ds: Dataset, report_metrics: RegionMetrics, narrative: Narrat
 
 
 def gather(config_path: Path | str, regions: list[str] | None = None, *,
-           all_regions: bool = False, cfg: ReportConfig | None = None) -> Job:
-    """Validate and compute everything for the requested regions; writes nothing."""
+           all_regions: bool = False, cfg: ReportConfig | None = None,
+           keep_going: bool = False) -> Job:
+    """Validate and compute everything for the requested regions; writes nothing.
+
+    Problems of every region are collected first. Without `keep_going` any of them fails the
+    whole batch (one error naming them all); with it, the failed regions are listed in
+    `Job.failures` and the others go on.
+    """
     cfg = cfg or load_config(config_path)
-    ds = load_data(cfg)
+    ds = load_data(cfg, lenient=keep_going)
     chosen = select_regions(ds, regions, all_regions)
     renderer = NarrativeRenderer(cfg.templates)
     peers_n = len(ds.children(ds.city.name))
-    reports, paths = [], {}
+    reports, paths, failures = [], {}, {}
     for region in chosen:
-        m = region_metrics(ds, region.name, cfg.year, cfg.plan.start, cfg.plan.end,
-                           cfg.ahead_margin)
-        narrative = renderer.render(cfg, m, peers_n)
-        specs = _attach_charts(ds, m, narrative)
-        path = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,
-                           region=region.name, is_city=region.is_city)
-        if path in paths:
-            raise ReportError(f"「{paths[path]}」和「{region.name}」的输出文件名相同（{path.name}）。"
-                              "请在 report.yaml 的 output.filename 中加入 {region} 或 {county}。")
-        paths[path] = region.name
-        meta = document_meta(cfg, region, narrative)
-        reports.append(RegionReport(region, m, narrative, meta, specs, path, narrative.missing))
-    return Job(cfg, ds, reports)
+        if region.name in ds.failed:
+            from .data import format_problems
+
+            failures[region.name] = "数据有误：\n" + format_problems(ds.failed[region.name])
+            continue
+        try:
+            reports.append(_region_report(cfg, ds, renderer, region, peers_n, paths))
+        except ReportError as exc:
+            failures[region.name] = exc.message
+    if failures and not keep_going:
+        raise ReportError(failure_message(failures, len(chosen)))
+    return Job(cfg, ds, reports, failures)
 
 
-def strict_check(job: Job) -> None:
-    if job.missing:
-        lines = "\n".join(f"  - {m}" for m in job.missing)
-        raise DataError(f"严格模式下不允许缺少数据，以下 {len(job.missing)} 项需要补齐：\n{lines}\n"
-                        "请在指标数据表中补上这些数值，或去掉 --strict 生成带【待补】标记的草稿。")
+def failure_message(failures: dict[str, str], total: int) -> str:
+    parts = [f"{len(failures)} 个地区的报告无法生成（共 {total} 个），未写入任何文件："]
+    grouped: dict[str, list[str]] = {}
+    for name, why in failures.items():  # one template error breaks every region alike
+        grouped.setdefault(why, []).append(name)
+    for why, names in grouped.items():
+        parts.append(f"【{'、'.join(names)}】{why}")
+    parts.append("请改正以上问题后重试；如需先生成其他地区的报告，可加 --keep-going。")
+    return "\n".join(parts)
 
 
-def render_document(job: Job, report: RegionReport) -> bytes:
-    """The .docx bytes of one region (charts drawn, layout applied)."""
+def _region_report(cfg, ds, renderer, region: Region, peers_n: int, paths: dict) -> RegionReport:
+    m = region_metrics(ds, region.name, cfg.year, cfg.plan.start, cfg.plan.end, cfg.ahead_margin)
+    narrative = renderer.render(cfg, m, peers_n)
+    specs = _attach_charts(ds, m, narrative)
+    path = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,
+                       region=region.name, is_city=region.is_city)
+    if path in paths:
+        raise ReportError(f"「{paths[path]}」和「{region.name}」的输出文件名相同（{path.name}）。"
+                          "请在 report.yaml 的 output.filename 中加入 {region} 或 {county}。")
+    paths[path] = region.name
+    meta = document_meta(cfg, region, narrative)
+    return RegionReport(region, m, narrative, meta, specs, path, narrative.missing)
+
+
+def strict_check(job: Job, keep_going: bool = False) -> None:
+    """--strict: a region with missing values is not built (the batch fails, or with
+    --keep-going that region alone)."""
+    if not job.missing:
+        return
+    if keep_going:
+        for r in [r for r in job.reports if r.missing]:
+            lines = "\n".join(f"  - {m}" for m in r.missing)
+            job.failures[r.region.name] = f"严格模式下缺少 {len(r.missing)} 项数据：\n{lines}"
+            job.reports.remove(r)
+        return
+    lines = "\n".join(f"  - {m}" for m in job.missing)
+    raise DataError(f"严格模式下不允许缺少数据，以下 {len(job.missing)} 项需要补齐：\n{lines}\n"
+                    "请在指标数据表中补上这些数值，或去掉 --strict 生成带【待补】标记的草稿。")
+
+
+def render_document(blocks, meta: DocumentMeta, specs: dict, layout: dict) -> bytes:
+    """The .docx bytes of one region (charts drawn, layout applied). Runs in worker processes."""
     from .charts import render_charts
     from .layout import Profile, render_docx
 
-    images = render_charts(report.specs)
-    profile = Profile.from_mapping(job.cfg.layout) if job.cfg.layout else None
-    return render_docx(report.narrative.blocks, report.meta, images, profile=profile)
+    images = render_charts(specs)
+    profile = Profile.from_mapping(layout) if layout else None
+    return render_docx(blocks, meta, images, profile=profile)
 
 
-def write(job: Job) -> list[Written]:
-    """Render and write every document; hand-edited files are moved aside, never overwritten."""
-    documents = [(r, render_document(job, r)) for r in job.reports]
+def _render_task(args):
+    name, blocks, meta, specs, layout = args
+    try:
+        return name, render_document(blocks, meta, specs, layout), None
+    except ReportError as exc:
+        return name, None, exc.message
+
+
+def _warm_up() -> None:
+    """Import the heavy libraries once before forking, so every worker starts warm."""
+    from . import charts, layout  # noqa: F401
+    from .charts import render_charts  # noqa: F401
+    import docx  # noqa: F401
+
+
+def render_all(job: Job, jobs: int = 1, progress=None) -> dict[str, bytes]:
+    """Render every document (in `jobs` processes); failures go to job.failures."""
+    tasks = [(r.region.name, r.narrative.blocks, r.meta, r.specs, job.cfg.layout)
+             for r in job.reports]
+    results: dict[str, bytes] = {}
+
+    def take(name, data, error):
+        if error:
+            job.failures[name] = error
+        else:
+            results[name] = data
+        if progress:
+            progress(name, error)
+
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            take(*_render_task(t))
+        return results
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm_up()
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else methods[0])
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
+        for name, data, error in pool.map(_render_task, tasks):
+            take(name, data, error)
+    return results
+
+
+def write(job: Job, *, jobs: int = 1, keep_going: bool = False, progress=None) -> list[Written]:
+    """Render every document first, then write them; hand-edited files are moved aside."""
+    documents = render_all(job, jobs, progress)
+    if job.failures and not keep_going:
+        raise ReportError(failure_message(job.failures, len(job.reports)))
     manifest = Manifest.load(job.cfg.output)
     written = []
-    for report, data in documents:
+    for report in job.reports:
+        data = documents.get(report.region.name)
+        if data is None:
+            continue
         moved = protect_edits(report.path, manifest)
         atomic_write(report.path, data)
         manifest.record(report.path, sha256(data))
         written.append(Written(report.region.name, report.path, moved, len(report.missing)))
-    manifest.save()
+    if written:
+        manifest.save()
     return written
 
 
 def build(config_path: Path | str, regions: list[str] | None = None, *,
-          all_regions: bool = False, strict: bool = False) -> tuple[Job, list[Written]]:
-    job = gather(config_path, regions, all_regions=all_regions)
+          all_regions: bool = False, strict: bool = False, jobs: int = 1,
+          keep_going: bool = False, progress=None) -> tuple[Job, list[Written]]:
+    job = gather(config_path, regions, all_regions=all_regions, keep_going=keep_going)
     if strict:
-        strict_check(job)
-    return job, write(job)
+        strict_check(job, keep_going)
+    return job, write(job, jobs=jobs, keep_going=keep_going, progress=progress)

@@ -72,9 +72,13 @@ def check(config: str, verbose: bool) -> None:
               help="只生成这个地区的报告，可重复使用；默认生成市本级报告。")
 @click.option("-a", "--all", "all_regions", is_flag=True, help="生成市本级和全部县（市、区）的报告。")
 @click.option("--strict", is_flag=True, help="有缺失数据时不生成文档，并列出全部缺失项。")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="同时生成的进程数，默认为 CPU 核数。")
+@click.option("-k", "--keep-going", is_flag=True,
+              help="某个地区出错时仍生成其他地区的报告，最后列出失败的地区（退出码为 1）。")
 @verbose_option
 def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool,
-          verbose: bool) -> None:
+          jobs: int | None, keep_going: bool, verbose: bool) -> None:
     """生成评估报告（.docx）。缺失的数据以黄色标出的【待补：指标名称】占位，并在最后列出。
 
     \b
@@ -82,13 +86,20 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
       reportgen build                      生成市本级报告
       reportgen build --region 青石县       只生成青石县的报告
       reportgen build --all --strict       生成全部报告，缺数据则不生成
+      reportgen build --all --keep-going   出错的地区跳过，其余照常生成
     """
-    from .build import build as run_build
-    from .summary import print_summary
+    import os
 
-    job, written = _run(verbose, run_build, config, list(regions) or None,
-                        all_regions=all_regions, strict=strict)
+    from .build import build as run_build
+    from .summary import Progress, print_summary
+
+    with Progress(click.echo) as progress:
+        job, written = _run(verbose, run_build, config, list(regions) or None,
+                            all_regions=all_regions, strict=strict,
+                            jobs=jobs or os.cpu_count() or 1, keep_going=keep_going,
+                            progress=progress)
     print_summary(job, written, click.echo)
+    sys.exit(1 if job.failures else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

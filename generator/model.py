@@ -122,6 +122,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"  # "error" or "warning"
+    region: str | None = None  # the region a value-row problem belongs to (for --keep-going)
 
     @property
     def is_error(self) -> bool:
@@ -138,6 +139,8 @@ class Dataset:
     warnings: list[Problem] = field(default_factory=list)
     # Region-specific plan targets (rows whose 年度 is 规划目标); the catalog's target is the default.
     targets: dict[tuple[str, str], float] = field(default_factory=dict)
+    # Lenient loading only: errors of value rows, by region; those regions cannot be built.
+    failed: dict[str, list[Problem]] = field(default_factory=dict)
 
     def region(self, name: str) -> Region:
         for r in self.regions:

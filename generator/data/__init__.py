@@ -28,11 +28,15 @@ MAX_LISTED = 100
 
 
 def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], options: DataOptions,
-                 display_root: Path | None = None) -> Dataset:
+                 display_root: Path | None = None, lenient: bool = False) -> Dataset:
     """The validated dataset; raises DataError listing every error and warning of every file.
 
     Relative paths are taken from `display_root` (the config's folder), and file names in
     messages are shown relative to it, e.g. `data/指标数据.xlsx`.
+    With `lenient`, errors that belong to one region's values (a bad cell, a sum that does not
+    agree with the city) do not raise: the bad rows are left out and the errors are returned
+    in `Dataset.failed` by region, so the other regions can still be built (--keep-going).
+    Errors of the catalog, the regions file or an unreadable file always raise.
     """
     problems: list[Problem] = []
     cat = _load_first_sheet(catalog, display_root, load_catalog, problems)
@@ -64,10 +68,15 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
         problems += cross_check(cat.indicators, reg.regions, values_by_key, options,
                                 sums=not reg.broken)
     errors = [p for p in problems if p.is_error]
-    if errors:
+    failed: dict[str, list[Problem]] = {}
+    if errors and lenient and all(p.region for p in errors):
+        for p in errors:
+            failed.setdefault(p.region, []).append(p)
+        problems = [p for p in problems if not p.is_error]
+    elif errors:
         raise DataError(summary(problems), problems=problems)
     return Dataset(indicators=cat.indicators, regions=reg.regions, values=values_by_key,
-                   warnings=problems, targets=targets)
+                   warnings=problems, targets=targets, failed=failed)
 
 
 def summary(problems: list[Problem]) -> str:

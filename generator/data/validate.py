@@ -55,7 +55,8 @@ def county_sums(indicators: dict[str, Indicator], regions: list[Region],
                 f"与{city.name}的数值 {show(city_value)}{unit} 不一致"
                 f"（{share}，允许误差 {show(options.sum_tolerance * 100)}%）",
                 f"请核对{city.name}和各县（市、区）{year}年的「{ind.name}」：全市数应等于各县（市、区）之和；"
-                "如果全市数还包含市直单位等不在地区表中的部分，请把该指标的「汇总方式」改为「不汇总」"))
+                "如果全市数还包含市直单位等不在地区表中的部分，请把该指标的「汇总方式」改为「不汇总」",
+                region=city.name))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import DataOptions, Kind, Location, Problem, Value
 from .catalog import Catalog
@@ -43,8 +43,20 @@ def load_values(tables: list[Table], catalog: Catalog | None, regions: Regions |
     problems: list[Problem] = []
     for table in tables:
         for row in table.rows:
-            problems += _read_row(row, catalog, regions, options, found)
+            found_here = _read_row(row, catalog, regions, options, found)
+            if found_here:
+                region = _owner(row, regions)
+                problems += [replace(p, region=region) for p in found_here]
     return found.values, found.targets, problems
+
+
+def _owner(row: Row, regions: Regions | None) -> str | None:
+    """The region a row belongs to, as resolved, or as written when it is not in the regions file."""
+    written = text(row.get("region"))
+    if not written:
+        return None
+    resolved = regions.resolve(written) if regions is not None else None
+    return resolved or written
 
 
 @dataclass
