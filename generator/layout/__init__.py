@@ -1,0 +1,25 @@
+"""Layout: blocks, charts and tables → a Word document in the GB/T 9704-2012 format.
+
+The only package that imports python-docx, and only when `render_docx` is called, so that
+`Profile` (and config validation) stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from generator.layout.profile import Profile
+
+if TYPE_CHECKING:
+    from generator.blocks import Block, DocumentMeta, TableData
+
+__all__ = ["Profile", "render_docx"]
+
+
+def render_docx(blocks: list[Block], meta: DocumentMeta, images: dict[str, bytes],
+                tables: dict[str, TableData] | None = None,
+                profile: Profile | None = None) -> bytes:
+    """The .docx bytes of the report (see `generator.layout.document.render_docx`)."""
+    from generator.layout.document import render_docx as _render
+
+    return _render(blocks, meta, images, tables, profile)

@@ -1,0 +1,61 @@
+"""Charts: PNG validation and the inline picture, fitted to the width of the type area."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+from generator.errors import LayoutError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+EMU_PER_TWIP = 635
+
+
+def png_size(data: bytes, label: str) -> tuple[int, int]:
+    """(width, height) in pixels of a complete, uncorrupted PNG; LayoutError otherwise.
+
+    Every chunk's length and CRC are checked and IEND must be present, so a truncated
+    file fails here, with the figure named, rather than in Word.
+    """
+    if not isinstance(data, (bytes, bytearray)) or not data.startswith(PNG_SIGNATURE):
+        raise LayoutError(f"{label}的图片不是 PNG 文件，请检查图表生成步骤。")
+    pos, size, seen_end = len(PNG_SIGNATURE), None, False
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        end = pos + 8 + length + 4
+        if end > len(data):
+            break
+        body = data[pos + 4:pos + 8 + length]
+        if zlib.crc32(body) != struct.unpack(">I", data[end - 4:end])[0]:
+            raise LayoutError(f"{label}的图片已损坏（{kind.decode('latin-1')} 数据块校验失败），请重新生成图表。")
+        if kind == b"IHDR" and length >= 8:
+            size = struct.unpack(">II", body[4:12])
+        if kind == b"IEND":
+            seen_end = True
+            break
+        pos = end
+    if size is None or not seen_end or size[0] == 0 or size[1] == 0:
+        raise LayoutError(f"{label}的图片不完整或已损坏，请重新生成图表。")
+    return size
+
+
+def fit(size_px: tuple[int, int], max_width: int, max_height: int) -> tuple[int, int]:
+    """(cx, cy) in EMU: the full width `max_width` (twips), aspect kept, at most `max_height`."""
+    w_px, h_px = size_px
+    width = max_width
+    height = width * h_px / w_px
+    if height > max_height:
+        height = max_height
+        width = height * w_px / h_px
+    return round(width) * EMU_PER_TWIP, round(height) * EMU_PER_TWIP
+
+
+def picture_inline(document, data: bytes, shape_id: int, cx: int, cy: int, description: str):
+    """A `wp:inline` for `data` related to the main document part (deduplicated by hash)."""
+    from docx.oxml.shape import CT_Inline
+
+    r_id, _image = document.part.get_or_add_image(io.BytesIO(data))
+    inline = CT_Inline.new_pic_inline(shape_id, r_id, f"figure{shape_id}.png", cx, cy)
+    inline.docPr.set("descr", description)
+    return inline

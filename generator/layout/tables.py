@@ -1,0 +1,123 @@
+"""Tables as raw `w:tbl` XML: full type width, 仿宋 text, 黑体 header repeated on every page.
+
+python-docx's `table.cell(i, j)` is quadratic and slow, so the table is written directly.
+The text size is the largest of 四号/小四/五号 at which every body cell fits its column
+on one line; cells flagged as alerts (status 滞后) are bold on a light grey ground, so the
+text stays black and the flag survives black-and-white printing.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from generator.blocks import TableData
+from generator.errors import LayoutError
+from generator.layout import _xml as x
+from generator.layout.profile import Profile
+from generator.layout.styles import table_style_ids
+from generator.layout.title import text_width
+
+CELL_MARGIN = 85          # twips left and right of the cell text (1.5 mm)
+_SLACK = 60               # twips of safety per column: real glyphs are not exactly ½ or 1 字
+_SIZES = (14.0, 12.0, 10.5, 9.0)  # 四号, 小四, 五号, 小五
+ALERT_FILL = "D9D9D9"
+_JC = {"left": "left", "center": "center", "centre": "center", "right": "right"}
+
+
+def check_table(data: TableData, label: str) -> None:
+    """Raises LayoutError if the rows, alignments or widths do not match the header."""
+    columns = len(data.header)
+    if not columns:
+        raise LayoutError(f"{label}没有表头，无法生成表格。")
+    for i, row in enumerate(data.rows, start=1):
+        if len(row) != columns:
+            raise LayoutError(f"{label}第{i}行有{len(row)}列，表头有{columns}列，请核对表格数据。")
+    bad = [a for a in data.align if a not in _JC]
+    if bad:
+        raise LayoutError(f"{label}的对齐方式「{bad[0]}」无效，应为 left、center 或 right。")
+
+
+def layout_table(data: TableData, profile: Profile) -> tuple[list[int], float]:
+    """Column widths (twips, summing to the type width) and the text size in points."""
+    total = profile.type_width
+    columns = len(data.header)
+    sizes = [s for s in _SIZES if profile.table_min_size <= s <= profile.table_max_size]
+    sizes = sizes or [profile.table_max_size]
+    body = [max([text_width(row[j]) for row in data.rows] + [0.0]) for j in range(columns)]
+    # A header may wrap onto two lines, but not inside a word of two characters.
+    need = [max(body[j], text_width(data.header[j]) / 2, 2.0) for j in range(columns)]
+
+    def required(size: float, widths_in_zi: list[float]) -> list[int]:
+        return [round(w * size * 20) + 2 * CELL_MARGIN + _SLACK for w in widths_in_zi]
+
+    if len(data.widths) == columns and all(w > 0 for w in data.widths):
+        widths = _share(total, data.widths)
+        for size in sizes:
+            if all(r <= w for r, w in zip(required(size, body), widths, strict=True)):
+                return widths, size
+        return widths, sizes[-1]
+    for size in sizes:
+        req = required(size, need)
+        spare = total - sum(req)
+        if spare >= 0:
+            extra = _share(spare, need)
+            return [r + e for r, e in zip(req, extra, strict=True)], size
+    return _share(total, need), sizes[-1]
+
+
+def _share(total: int, weights: list[float]) -> list[int]:
+    """`total` split in proportion to `weights`, as integers summing exactly to `total`."""
+    s = sum(weights)
+    cuts = [round(total * sum(weights[: i + 1]) / s) for i in range(len(weights))]
+    return [b - a for a, b in pairwise([0, *cuts])]
+
+
+def build_table(data: TableData, profile: Profile, label: str):
+    """The `w:tbl` element for `data` and the text size it uses (for the styles)."""
+    check_table(data, label)
+    widths, size = layout_table(data, profile)
+    text_style, header_style = table_style_ids(size)
+    aligns = [_JC[a] for a in data.align] + ["center"] * (len(data.header) - len(data.align))
+
+    tbl = x.make("tbl")
+    edges = {side: x.border() for side in x.BORDER_ORDER}
+    margins = {"top": {"w": 0, "type": "dxa"}, "left": {"w": CELL_MARGIN, "type": "dxa"},
+               "bottom": {"w": 0, "type": "dxa"}, "right": {"w": CELL_MARGIN, "type": "dxa"}}
+    x.props(tbl, "tblPr", x.TBLPR_ORDER, {
+        "tblW": {"w": sum(widths), "type": "dxa"},
+        "jc": {"val": "center"},
+        "tblBorders": x.build("tblBorders", x.BORDER_ORDER, edges),
+        "tblLayout": {"type": "fixed"},
+        "tblCellMar": x.build("tblCellMar", x.BORDER_ORDER, margins),
+        "tblLook": {"val": "04A0", "firstRow": 1, "lastRow": 0, "firstColumn": 0,
+                    "lastColumn": 0, "noHBand": 1, "noVBand": 1},
+    })
+    grid = x.sub(tbl, "tblGrid")
+    for width in widths:
+        x.sub(grid, "gridCol", {"w": width})
+
+    tr = x.sub(tbl, "tr")
+    x.props(tr, "trPr", x.TRPR_ORDER, {"cantSplit": True, "tblHeader": True})
+    for j, text in enumerate(data.header):
+        _cell(tr, text, widths[j], header_style, None, False)
+    alerts = data.alerts
+    for i, row in enumerate(data.rows):
+        tr = x.sub(tbl, "tr")
+        x.props(tr, "trPr", x.TRPR_ORDER, {"cantSplit": True})
+        for j, text in enumerate(row):
+            jc = aligns[j] if aligns[j] != "center" else None
+            _cell(tr, text, widths[j], text_style, jc, (i, j) in alerts)
+    return tbl, size
+
+
+def _cell(tr, text: str, width: int, style: str, jc: str | None, alert: bool) -> None:
+    """Appends one w:tc: width, vertical centring, optional alert shading, one paragraph."""
+    tc = x.sub(tr, "tc")
+    x.props(tc, "tcPr", x.TCPR_ORDER, {
+        "tcW": {"w": width, "type": "dxa"},
+        "shd": x.shading(ALERT_FILL) if alert else None,
+        "vAlign": {"val": "center"},
+    })
+    p = x.paragraph(tc, {"pStyle": {"val": style}, "jc": {"val": jc} if jc else None})
+    if text:
+        x.run(p, text, bold=alert)
