@@ -129,7 +129,15 @@ def gather(config_path: Path | str, regions: list[str] | None = None, *,
     `Job.failures` and the others go on.
     """
     cfg = cfg or load_config(config_path)
-    ds = load_data(cfg, lenient=keep_going)
+    try:
+        ds = load_data(cfg, lenient=keep_going)
+    except DataError as exc:
+        errors = [p for p in exc.problems if p.is_error]
+        if errors and all(p.region for p in errors):
+            names = "、".join(dict.fromkeys(p.region for p in errors))
+            exc.message += (f"\n出错的数据属于：{names}。未写入任何文件。"
+                            "如需先生成其他地区的报告，可在 reportgen build 后加 --keep-going。")
+        raise
     chosen = select_regions(ds, regions, all_regions)
     renderer = NarrativeRenderer(cfg.templates)
     peers_n = len(ds.children(ds.city.name))

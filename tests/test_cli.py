@@ -144,3 +144,41 @@ def test_two_builds_give_identical_bytes(sample):
     assert run(sample, "build").exit_code == 0
     assert hashlib.sha256((sample / CITY_DOC).read_bytes()).hexdigest() == first
     assert not (sample / "output" / ".history").exists()
+
+
+def _break_county(rows):
+    """青石县's 2025 political_trainees becomes text: one defect in one county."""
+    for r in rows:
+        if r[0] == "青石县" and r[1] == 2025 and r[2] == "political_trainees":
+            r[3] = "一千二"
+    return rows
+
+
+def test_a_bad_county_fails_the_batch_before_any_file(sample):
+    values_to_csv(sample, _break_county)
+    r = run(sample, "build", "--all", "--jobs", "1")
+    assert r.exit_code == 1
+    assert "青石县" in r.output and "一千二" in r.output and "--keep-going" in r.output
+    assert not (sample / "output").exists() or not list((sample / "output").rglob("*.docx"))
+
+
+def test_keep_going_writes_the_eight_others(sample):
+    values_to_csv(sample, _break_county)
+    r = run(sample, "build", "--all", "--keep-going", "--jobs", "2")
+    assert r.exit_code == 1
+    docs = sorted(p.name for p in (sample / "output").rglob("*.docx"))
+    assert len(docs) == 8 and not any("青石县" in d for d in docs)
+    assert "1 个地区未能生成" in r.output and "【青石县】" in r.output
+
+
+def test_all_regions_in_parallel_use_their_own_terms(sample):
+    r = run(sample, "build", "--all", "--jobs", "2")
+    assert r.exit_code == 0, r.output
+    out = sample / "output" / "2025"
+    assert len(list(out.glob("*.docx"))) == 9
+    qingshi = doc_text(out / "临江市青石县干部教育培训规划实施情况评估报告.docx")
+    assert "我县" in qingshi and "县委" in qingshi and "我市" not in qingshi
+    jiangcheng = doc_text(out / "临江市江城区干部教育培训规划实施情况评估报告.docx")
+    assert "我区" in jiangcheng and "区委" in jiangcheng and "我市" not in jiangcheng
+    anping = doc_text(out / "临江市安平市干部教育培训规划实施情况评估报告.docx")
+    assert "我市" in anping and "安平市贯彻落实" in anping
