@@ -1,8 +1,8 @@
 """Tables as raw `w:tbl` XML: full type width, 仿宋 text, 黑体 header repeated on every page.
 
 python-docx's `table.cell(i, j)` is quadratic and slow, so the table is written directly.
-The text size is the largest of 四号/小四/五号 at which every body cell fits its column
-on one line; cells flagged as alerts (status 滞后) are bold on a light grey ground, so the
+The text size is the largest of 四号/小四/五号 (小四 at most from six columns) at which
+every body cell fits its column on one line; cells flagged as alerts (status 滞后) are bold on a light grey ground, so the
 text stays black and the flag survives black-and-white printing.
 """
 
@@ -41,7 +41,9 @@ def layout_table(data: TableData, profile: Profile) -> tuple[list[int], float]:
     """Column widths (twips, summing to the type width) and the text size in points."""
     total = profile.type_width
     columns = len(data.header)
-    sizes = [s for s in _SIZES if profile.table_min_size <= s <= profile.table_max_size]
+    # Wide tables read better a size down even when their cells would fit: 小四 from 6 columns.
+    cap = profile.table_max_size if columns <= 5 else min(profile.table_max_size, 12.0)
+    sizes = [s for s in _SIZES if profile.table_min_size <= s <= cap]
     sizes = sizes or [profile.table_max_size]
     body = [max([text_width(row[j]) for row in data.rows] + [0.0]) for j in range(columns)]
     # A header may wrap onto two lines, but not inside a word of two characters.
