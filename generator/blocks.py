@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Run:
-    """A stretch of text with one look. `missing` marks a 【待补】 placeholder (highlighted)."""
+    """A stretch of text with one look. `missing` marks a 【待补】 placeholder (highlighted);
+    `change` is "ins" or "del" in a tracked-changes document (--redline)."""
 
     text: str
     bold: bool = False
     missing: bool = False
+    change: str | None = None
 
 
 @dataclass
@@ -109,3 +111,38 @@ class DocumentMeta:
     print_date: str = ""            # 印发日期
     author: str = "reportgen"
     created: str = ""               # ISO timestamp for core properties (deterministic)
+
+
+_KINDS = {cls.__name__: cls for cls in (Heading, Paragraph, Figure, Table, PageBreak, Attachment)}
+
+
+def to_plain(blocks: list) -> list[dict]:
+    """Blocks as JSON-ready dicts (for the build snapshot and content hashes)."""
+    out = []
+    for b in blocks:
+        d = {"kind": type(b).__name__}
+        for name, value in vars(b).items():
+            if name == "runs":
+                value = [[r.text, r.bold, r.missing] for r in value]
+            elif isinstance(value, TableData):
+                value = {"header": value.header, "rows": value.rows, "align": value.align,
+                         "widths": value.widths, "alerts": sorted(map(list, value.alerts))}
+            d[name] = value
+        out.append(d)
+    return out
+
+
+def from_plain(items: list[dict]) -> list:
+    """The inverse of `to_plain`."""
+    blocks = []
+    for d in items:
+        d = dict(d)
+        cls = _KINDS[d.pop("kind")]
+        if "runs" in d:
+            d["runs"] = [Run(t, bool(b), bool(m)) for t, b, m in d["runs"]]
+        if d.get("data"):
+            t = d["data"]
+            d["data"] = TableData(t["header"], t["rows"], t["align"], t["widths"],
+                                  {tuple(a) for a in t["alerts"]})
+        blocks.append(cls(**d))
+    return blocks

@@ -52,8 +52,14 @@ class Job:
 class Written:
     region: str
     path: Path
-    moved: Path | None       # where a hand-edited file that stood at `path` was kept
-    missing: int
+    moved: Path | None = None      # where a hand-edited file that stood at `path` was kept
+    missing: int = 0
+    skipped: bool = False          # inputs unchanged since the last build: not rebuilt
+    changes: str = ""              # the change report (修订说明) text, when there was a previous build
+    notes: Path | None = None      # where the change report was written
+    redline: Path | None = None    # the tracked-changes document (--redline)
+    pages: int = 0                 # estimated page count
+    edited: bool = False           # skipped, and the file on disk was changed by hand
 
 
 def load_data(cfg: ReportConfig, lenient: bool = False) -> Dataset:
@@ -218,9 +224,10 @@ def _render_task(args):
 
 def _warm_up() -> None:
     """Import the heavy libraries once before forking, so every worker starts warm."""
+    import docx  # noqa: F401
+
     from . import charts, layout  # noqa: F401
     from .charts import render_charts  # noqa: F401
-    import docx  # noqa: F401
 
 
 def render_all(job: Job, jobs: int = 1, progress=None) -> dict[str, bytes]:
@@ -253,30 +260,128 @@ def render_all(job: Job, jobs: int = 1, progress=None) -> dict[str, bytes]:
     return results
 
 
-def write(job: Job, *, jobs: int = 1, keep_going: bool = False, progress=None) -> list[Written]:
-    """Render every document first, then write them; hand-edited files are moved aside."""
-    documents = render_all(job, jobs, progress)
+def content_hash(job: Job, report: RegionReport) -> str:
+    """Everything the document is made of (text, tables, chart data, metadata, format, program):
+    equal hashes mean an identical document, so the build can skip it."""
+    import json
+    from dataclasses import asdict
+
+    from .blocks import to_plain
+    from .output import program_fingerprint
+
+    body = {
+        "program": program_fingerprint(),
+        "blocks": to_plain(report.narrative.blocks),
+        "meta": asdict(report.meta),
+        "charts": sorted((k, repr(v)) for k, v in report.specs.items()),
+        "format": job.cfg.layout,
+    }
+    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+
+
+def value_snapshot(ds: Dataset) -> dict[str, object]:
+    from .revisions import value_key
+
+    snap = {value_key(r, y, c): v.value for (r, y, c), v in ds.values.items()}
+    snap.update({value_key(r, "规划目标", c): t for (r, c), t in ds.targets.items()})
+    return snap
+
+
+def _changes(job: Job, report: RegionReport, previous: dict, old_values: dict | None) -> str:
+    """The 修订说明 of a rebuilt document against its previous snapshot."""
+    from .blocks import from_plain
+    from .narrative import blocks_text
+    from .revisions import report_text, sentence_changes, value_changes
+
+    from .narrative.views import value_text
+
+    inds = job.ds.indicators
+    names = {c: i.name for c, i in inds.items()}
+
+    def show(code, value):
+        if code in inds and isinstance(value, (int, float)):
+            return value_text(inds[code], value) + ("" if inds[code].unit == "%" else inds[code].unit)
+        return str(value)
+
+    values = (value_changes(old_values, value_snapshot(job.ds), names, show)
+              if old_values else [])
+    city = report.region.is_city
+    values = [v for v in values if v.region == report.region.name or city]
+    old_text = blocks_text(from_plain(previous["blocks"]))
+    changed = sentence_changes(old_text, report.narrative.text)
+    return report_text(report.meta.title, values, changed, report.meta.date)
+
+
+def _redline(job: Job, report: RegionReport, previous: dict) -> bytes:
+    from .blocks import from_plain
+    from .revisions import redline
+
+    blocks, _ = redline(from_plain(previous["blocks"]), report.narrative.blocks)
+    meta = report.meta
+    return render_document(blocks, meta, report.specs, job.cfg.layout)
+
+
+def write(job: Job, *, jobs: int = 1, keep_going: bool = False, progress=None,
+          force: bool = False, redline: bool = False) -> list[Written]:
+    """Render the documents whose content changed (all with `force`), then write them.
+
+    Hand-edited files are moved aside, never overwritten; each rebuilt document that had a
+    previous build gets a 修订说明 beside it (and with `redline` a tracked-changes copy).
+    """
+    from .blocks import to_plain
+    from .output import load_snapshot, notes_path, redline_path, save_snapshot
+
+    manifest = Manifest.load(job.cfg.output)
+    hashes = {r.region.name: content_hash(job, r) for r in job.reports}
+    todo = [r for r in job.reports
+            if force or not manifest.up_to_date(r.path, hashes[r.region.name])]
+    rendering = Job(job.cfg, job.ds, todo, job.failures)
+    documents = render_all(rendering, jobs, progress)
     if job.failures and not keep_going:
         raise ReportError(failure_message(job.failures, len(job.reports)))
-    manifest = Manifest.load(job.cfg.output)
+    old_values = manifest.values
     written = []
     for report in job.reports:
-        data = documents.get(report.region.name)
+        name = report.region.name
+        if report not in todo:
+            from .output import file_sha256
+
+            edited = file_sha256(report.path) != manifest.written_hash(report.path)
+            written.append(Written(name, report.path, skipped=True, edited=edited,
+                                   missing=len(report.missing)))
+            continue
+        data = documents.get(name)
         if data is None:
             continue
-        moved = protect_edits(report.path, manifest)
+        w = Written(name, report.path, missing=len(report.missing))
+        previous = load_snapshot(job.cfg.output, report.path)
+        w.moved = protect_edits(report.path, manifest)
+        if previous:
+            w.changes = _changes(job, report, previous, old_values)
+            w.notes = notes_path(report.path)
+            atomic_write(w.notes, ("\ufeff" + w.changes).encode("utf-8"))
+            if redline:
+                w.redline = redline_path(report.path)
+                protect_edits(w.redline, manifest)
+                atomic_write(w.redline, _redline(job, report, previous))
         atomic_write(report.path, data)
-        manifest.record(report.path, sha256(data))
-        written.append(Written(report.region.name, report.path, moved, len(report.missing)))
-    if written:
+        manifest.record(report.path, sha256(data), hashes[name])
+        if w.redline:
+            manifest.record(w.redline, sha256(w.redline.read_bytes()))
+        save_snapshot(job.cfg.output, report.path, {"blocks": to_plain(report.narrative.blocks)})
+        written.append(w)
+    if any(not w.skipped for w in written):
+        manifest.values = value_snapshot(job.ds)
         manifest.save()
     return written
 
 
 def build(config_path: Path | str, regions: list[str] | None = None, *,
           all_regions: bool = False, strict: bool = False, jobs: int = 1,
-          keep_going: bool = False, progress=None) -> tuple[Job, list[Written]]:
+          keep_going: bool = False, progress=None, force: bool = False,
+          redline: bool = False) -> tuple[Job, list[Written]]:
     job = gather(config_path, regions, all_regions=all_regions, keep_going=keep_going)
     if strict:
         strict_check(job, keep_going)
-    return job, write(job, jobs=jobs, keep_going=keep_going, progress=progress)
+    return job, write(job, jobs=jobs, keep_going=keep_going, progress=progress, force=force,
+                      redline=redline)

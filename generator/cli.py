@@ -76,9 +76,12 @@ def check(config: str, verbose: bool) -> None:
               help="同时生成的进程数，默认为 CPU 核数。")
 @click.option("-k", "--keep-going", is_flag=True,
               help="某个地区出错时仍生成其他地区的报告，最后列出失败的地区（退出码为 1）。")
+@click.option("-f", "--force", is_flag=True, help="全部重新生成，即使数据和模板都没有变化。")
+@click.option("--redline", is_flag=True,
+              help="另存一份带修订标记的文档（*.修订稿.docx），在 Word/WPS 中可逐处接受或拒绝。")
 @verbose_option
 def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool,
-          jobs: int | None, keep_going: bool, verbose: bool) -> None:
+          jobs: int | None, keep_going: bool, force: bool, redline: bool, verbose: bool) -> None:
     """生成评估报告（.docx）。缺失的数据以黄色标出的【待补：指标名称】占位，并在最后列出。
 
     \b
@@ -87,6 +90,10 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
       reportgen build --region 青石县       只生成青石县的报告
       reportgen build --all --strict       生成全部报告，缺数据则不生成
       reportgen build --all --keep-going   出错的地区跳过，其余照常生成
+      reportgen build --redline            数据更正后重新生成，并另存修订稿
+
+    再次生成时，内容没有变化的文档会跳过；有变化的文档旁边会写一份“修订说明”，
+    列出变化的数据和句子。手工修改过的文档不会被覆盖，而是移到 output/.history/。
     """
     import os
 
@@ -97,7 +104,7 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
         job, written = _run(verbose, run_build, config, list(regions) or None,
                             all_regions=all_regions, strict=strict,
                             jobs=jobs or os.cpu_count() or 1, keep_going=keep_going,
-                            progress=progress)
+                            progress=progress, force=force, redline=redline)
     print_summary(job, written, click.echo)
     sys.exit(1 if job.failures else 0)
 

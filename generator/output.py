@@ -20,6 +20,7 @@ from .errors import OutputError
 
 MANIFEST = ".reportgen-manifest.json"
 HISTORY = ".history"
+STATE = ".reportgen"          # snapshots of the last build, for change reports and redlines
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -67,10 +68,12 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 @dataclass
 class Manifest:
-    """What reportgen wrote, per output file (relative path → hashes)."""
+    """What reportgen wrote, per output file (relative path → file hash, content hash), and the
+    values the last build used (for the change report)."""
 
     folder: Path
     entries: dict[str, dict]
+    values: dict[str, object] | None = None
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
@@ -79,8 +82,8 @@ class Manifest:
             return cls(folder, {})
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(folder, dict(data.get("files", {})))
-        except (ValueError, OSError):
+            return cls(folder, dict(data.get("files", {})), data.get("values"))
+        except (ValueError, OSError, AttributeError):
             raise OutputError(f"输出清单「{path}」已损坏。请删除该文件后重新生成（已生成的文档会被当作手工修改过的文件保留）。") from None
 
     def key(self, path: Path) -> str:
@@ -93,10 +96,59 @@ class Manifest:
         entry = self.entries.get(self.key(path))
         return entry.get("sha256") if entry else None
 
+    def up_to_date(self, path: Path, inputs_hash: str) -> bool:
+        """The file exists and was written by a build with exactly these inputs."""
+        entry = self.entries.get(self.key(path))
+        return bool(entry and entry.get("inputs") == inputs_hash and path.exists())
+
     def save(self) -> None:
-        body = {"tool": "reportgen", "files": dict(sorted(self.entries.items()))}
+        body = {"tool": "reportgen", "files": dict(sorted(self.entries.items())),
+                "values": self.values}
         atomic_write(self.folder / MANIFEST,
-                     (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+                     (json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _snapshot_path(folder: Path, doc: Path) -> Path:
+    return folder / STATE / (doc.relative_to(folder).as_posix() + ".json")
+
+
+def load_snapshot(folder: Path, doc: Path) -> dict | None:
+    path = _snapshot_path(folder, doc)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def save_snapshot(folder: Path, doc: Path, data: dict) -> None:
+    atomic_write(_snapshot_path(folder, doc),
+                 json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def notes_path(doc: Path) -> Path:
+    """The 修订说明 beside a document."""
+    return doc.with_name(f"{doc.stem}.修订说明.txt")
+
+
+def redline_path(doc: Path) -> Path:
+    """The tracked-changes copy beside a document."""
+    return doc.with_name(f"{doc.stem}.修订稿.docx")
+
+
+def program_fingerprint() -> str:
+    """A hash of reportgen's own source: a changed program rebuilds every document."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        root = Path(__file__).resolve().parent
+        h = hashlib.sha256()
+        for p in sorted(root.rglob("*.py")):
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+        _FINGERPRINT = h.hexdigest()
+    return _FINGERPRINT
+
+
+_FINGERPRINT: str | None = None
 
 
 def protect_edits(path: Path, manifest: Manifest, now: dt.datetime | None = None) -> Path | None:

@@ -49,26 +49,33 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 def print_summary(job, written, echo) -> None:
     root = job.cfg.root
-    by_region = {w.region: w for w in written}
     warnings = {}
     for p in job.ds.warnings:
         if p.region:
             warnings[p.region] = warnings.get(p.region, 0) + 1
-    rows = [["地区", "文件", "页数", "待补", "警告"]]
-    for r in job.reports:
-        w = by_region.get(r.region.name)
-        if w is None:
-            continue
-        pages = f"约{w.pages}" if getattr(w, "pages", None) else "—"
-        rows.append([r.region.name, _shown(w.path, root), pages, str(len(r.missing)),
-                     str(warnings.get(r.region.name, 0))])
+    rows = [["地区", "文件", "页数", "待补", "警告", "状态"]]
+    for w in written:
+        pages = f"约{w.pages}" if w.pages else "—"
+        state = "未变化，跳过" if w.skipped else ("已更新" if w.changes else "已生成")
+        rows.append([w.region, _shown(w.path, root), pages, str(w.missing),
+                     str(warnings.get(w.region, 0)), state])
     if len(rows) > 1:
-        echo(f"已生成 {len(rows) - 1} 份报告：")
+        made = sum(not w.skipped for w in written)
+        skipped = len(written) - made
+        echo(f"共 {len(written)} 份报告：生成 {made} 份" + (f"，{skipped} 份内容未变化已跳过（加 --force 可全部重新生成）" if skipped else "") + "。")
         for line in _table(rows):
             echo("  " + line)
     for w in written:
+        if w.edited:
+            echo(f"注意：{_shown(w.path, root)} 曾被手工修改；数据和模板都没有变化，保留原样未重新生成"
+                 "（如需重新生成，加 --force，手工修改的文件会先移到 output/.history/）。")
         if w.moved:
             echo(f"注意：{_shown(w.path, root)} 曾被手工修改，未覆盖，原文件已移到 {_shown(w.moved, root)}")
+        if w.changes:
+            echo(f"\n{w.region}的修订说明（已保存为 {_shown(w.notes, root)}）：")
+            echo("\n".join("  " + line for line in w.changes.splitlines()[1:]))
+        if w.redline:
+            echo(f"修订稿（可在 Word/WPS 中逐处接受或拒绝）：{_shown(w.redline, root)}")
     missing = job.missing
     if missing:
         echo(f"\n以下 {len(missing)} 项数据缺失，文档中以黄色【待补】标出，请补齐数据后重新生成：")

@@ -129,7 +129,10 @@ def test_hand_edited_document_is_kept(sample):
     assert run(sample, "build").exit_code == 0
     doc = sample / CITY_DOC
     doc.write_bytes(doc.read_bytes() + b"edited")
-    r = run(sample, "build")
+    r = run(sample, "build")                       # nothing changed: the edited file stays
+    assert r.exit_code == 0 and "手工修改" in r.output and "保留原样" in r.output
+    assert doc.read_bytes().endswith(b"edited")
+    r = run(sample, "build", "--force")            # rebuilt: the edited file is moved aside
     assert r.exit_code == 0 and "手工修改" in r.output
     kept = list((sample / "output" / ".history").rglob("*.docx"))
     assert len(kept) == 1 and kept[0].read_bytes().endswith(b"edited")

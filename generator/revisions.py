@@ -1,0 +1,158 @@
+"""What changed between two builds of a document: values, sentences, and tracked changes.
+
+Pure functions on the previous build's snapshot (blocks, values) and the new one. The change
+report answers the leadership's question "what changed?"; the redline blocks carry w:ins /
+w:del marks so a reviewer can accept or reject each change in Word or WPS.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .blocks import Heading, Paragraph, Run
+
+_SENTENCE = re.compile(r"[^。！？；\n]*[。！？；]?")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?%?|.", re.S)   # a number changes as a whole
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    region: str
+    year: str
+    code: str
+    name: str
+    old: object
+    new: object
+
+    def __str__(self) -> str:
+        when = "规划目标" if self.year == "规划目标" else f"{self.year}年"
+        old = "（无）" if self.old is None else self.old
+        new = "（删除）" if self.new is None else self.new
+        return f"{self.region}{when}「{self.name}」：{old} → {new}"
+
+
+def value_key(region: str, year, code: str) -> str:
+    return f"{region}|{year}|{code}"
+
+
+def value_changes(old: dict[str, object], new: dict[str, object], names: dict[str, str],
+                  show=str) -> list[ValueChange]:
+    """Values added, removed or changed between two snapshots (keys from `value_key`);
+    `show(code, value)` formats a value as the report prints it."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a != b:
+            region, year, code = key.split("|")
+            fa = None if a is None else show(code, a)
+            fb = None if b is None else show(code, b)
+            out.append(ValueChange(region, year, code, names.get(code, code), fa, fb))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def sentence_changes(old_text: str, new_text: str) -> list[tuple[str, str]]:
+    """(old, new) pairs of changed sentences; '' stands for a sentence added or removed."""
+    a, b = sentences(old_text), sentences(new_text)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = a[i1:i2], b[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            out.append((olds[k] if k < len(olds) else "", news[k] if k < len(news) else ""))
+    return out
+
+
+def report_text(title: str, values: list[ValueChange], changed: list[tuple[str, str]],
+                when: str) -> str:
+    """The 修订说明 written beside a rebuilt document."""
+    lines = [f"{title}", f"修订说明（{when}重新生成）", ""]
+    lines.append(f"一、数据变化（{len(values)}项）")
+    lines += [f"  {n}. {v}" for n, v in enumerate(values, 1)] or ["  无（正文因模板、配置或其他地区数据的变化而改变）"]
+    lines += ["", f"二、正文变化（{len(changed)}处）"]
+    for n, (old, new) in enumerate(changed, 1):
+        lines.append(f"  {n}. 原文：{old or '（无）'}")
+        lines.append(f"     现为：{new or '（删除）'}")
+    if not changed:
+        lines.append("  无")
+    return "\n".join(lines) + "\n"
+
+
+# --- tracked changes ------------------------------------------------------------------------
+
+def _styled_chars(runs: list[Run]) -> list[tuple[str, bool, bool]]:
+    return [(ch, r.bold, r.missing) for r in runs for ch in r.text]
+
+
+def _runs_from(chars: list[tuple[str, bool, bool]], change: str | None) -> list[Run]:
+    runs: list[Run] = []
+    for ch, bold, missing in chars:
+        if runs and (runs[-1].bold, runs[-1].missing) == (bold, missing):
+            runs[-1].text += ch
+        else:
+            runs.append(Run(ch, bold, missing, change))
+    return runs
+
+
+def _tokens(chars: list[tuple[str, bool, bool]]) -> list[tuple[int, int, str]]:
+    text = "".join(c for c, _, _ in chars)
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def diff_runs(old: list[Run], new: list[Run]) -> list[Run]:
+    """New runs with the deleted text of `old` (change="del") and inserted text (change="ins")."""
+    oc, nc = _styled_chars(old), _styled_chars(new)
+    ot, nt = _tokens(oc), _tokens(nc)
+    out: list[Run] = []
+    matcher = difflib.SequenceMatcher(None, [t[2] for t in ot], [t[2] for t in nt], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out += _runs_from(nc[nt[j1][0]:nt[j2 - 1][1]], None)
+            continue
+        if i2 > i1:
+            out += _runs_from(oc[ot[i1][0]:ot[i2 - 1][1]], "del")
+        if j2 > j1:
+            out += _runs_from(nc[nt[j1][0]:nt[j2 - 1][1]], "ins")
+    return out
+
+
+def _marked(block, change: str):
+    runs = [Run(r.text, r.bold, r.missing, change) for r in block.runs]
+    if isinstance(block, Heading):
+        return Heading(block.level, runs, block.number)
+    return Paragraph(runs, block.item, block.number)
+
+
+def redline(old_blocks: list, new_blocks: list) -> tuple[list, int]:
+    """The new blocks with tracked changes against the old ones, and how many blocks changed."""
+    def key(b):
+        return (type(b).__name__, getattr(b, "text", None) or getattr(b, "caption", ""))
+
+    a, b = [key(x) for x in old_blocks], [key(x) for x in new_blocks]
+    out, changed = [], 0
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += new_blocks[j1:j2]
+            continue
+        olds, news = old_blocks[i1:i2], new_blocks[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            o = olds[k] if k < len(olds) else None
+            n = news[k] if k < len(news) else None
+            texty = (Heading, Paragraph)
+            if isinstance(o, texty) and isinstance(n, texty) and type(o) is type(n):
+                copy = _marked(n, None)
+                copy.runs = diff_runs(o.runs, n.runs)
+                out.append(copy)
+            else:
+                if isinstance(o, texty):
+                    out.append(_marked(o, "del"))
+                if n is not None:
+                    out.append(_marked(n, "ins") if isinstance(n, texty) else n)
+            changed += 1
+    return out, changed
