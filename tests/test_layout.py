@@ -477,6 +477,14 @@ def test_signature_and_date_indents(doc):
     assert organ.find("w:pPr/w:ind", NS).get(w("right")) == str(2 * CHAR)
     assert date.find("w:pPr/w:ind", NS).get(w("right")) == str(2 * CHAR)
     assert organ.find("w:pPr/w:keepNext", NS) is not None
+    # The closing body paragraph, 附件说明 and blank lines stay with the 署名 (no lone 署名 page).
+    chain = []
+    p = organ.getprevious()
+    while doc.text(p) != "分页后的段落。":
+        chain.append(p)
+        p = p.getprevious()
+    chain.append(p)
+    assert all(q.find("w:pPr/w:keepNext", NS) is not None for q in chain)
 
 
 def test_document_order(doc):
@@ -680,6 +688,8 @@ def test_importing_layout_does_not_import_docx():
      ["某某市2025年度干部教育培训规划", "实施情况评估报告"]),
     ("中共某某市委组织部关于2025年度干部教育培训工作情况的报告",
      ["中共某某市委组织部", "关于2025年度干部教育培训工作情况的报告"]),
+    ("临江市贯彻落实《干部教育培训规划（2023－2027年）》实施情况评估报告",
+     ["临江市贯彻落实", "《干部教育培训规划（2023－2027年）》", "实施情况评估报告"]),
     ("第一行\n  第二行  \n", ["第一行", "第二行"]),
 ])
 def test_break_title(title, lines):

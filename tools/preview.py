@@ -63,9 +63,20 @@ def page_lines(pdf: Path) -> list[list[str]]:
     return pages
 
 
+HANGING = set("，。、；：？！”’）》")
+
+
 def chars(line: str) -> float:
-    """Characters of a line in 字 (ASCII counts ½), spaces from justification ignored."""
-    return sum(0.5 if ord(c) < 128 else 1.0 for c in line if not c.isspace())
+    """Characters of a line in 字 (ASCII counts ½), spaces from justification ignored.
+
+    A closing punctuation mark hanging past the margin (Word's and LibreOffice's default
+    标点溢出) is not counted.
+    """
+    text = "".join(c for c in line if not c.isspace())
+    width = sum(0.5 if ord(c) < 128 else 1.0 for c in text)
+    if width > 28 and text and text[-1] in HANGING:
+        width -= 1.0
+    return width
 
 
 def main(argv: list[str]) -> int:

@@ -84,7 +84,8 @@ class _Renderer:
             self._block(block, index)
         self.pending_break = False
         if len(body) and body[-1].tag == x.w("p"):
-            # Never a page holding only the 署名 and date: the last body line goes with them.
+            # Never a page holding only the 署名 and date: the closing paragraph goes with them
+            # (Word carries its last line over; LibreOffice moves it whole).
             x.set_ppr(body[-1], "keepNext")
         if meta.attachments:
             self.where = "附件说明"
@@ -262,3 +263,4 @@ class _Renderer:
                 p = self.p(keepNext=keep, ind={"right": round(right * cw), "firstLine": 0},
                            jc={"val": "right"})
                 x.run(p, text)
+

@@ -2,12 +2,13 @@
 
 python-docx's `table.cell(i, j)` is quadratic and slow, so the table is written directly.
 The text size is the largest of 四号/小四/五号 (小四 at most from six columns) at which
-every body cell fits its column on one line; cells flagged as alerts (status 滞后) are bold on a light grey ground, so the
+numbers fit their columns on one line; cells flagged as alerts (status 滞后) are bold on a light grey ground, so the
 text stays black and the flag survives black-and-white printing.
 """
 
 from __future__ import annotations
 
+import math
 from itertools import pairwise
 
 from generator.blocks import TableData
@@ -20,6 +21,7 @@ from generator.layout.title import text_width
 CELL_MARGIN = 85          # twips left and right of the cell text (1.5 mm)
 _SLACK = 60               # twips of safety per column: real glyphs are not exactly ½ or 1 字
 _SIZES = (14.0, 12.0, 10.5, 9.0)  # 四号, 小四, 五号, 小五
+_TEXT_MIN = 8.0           # 字: a left-aligned text column narrower than this reads badly
 ALERT_FILL = "D9D9D9"
 _JC = {"left": "left", "center": "center", "centre": "center", "right": "right"}
 
@@ -38,33 +40,63 @@ def check_table(data: TableData, label: str) -> None:
 
 
 def layout_table(data: TableData, profile: Profile) -> tuple[list[int], float]:
-    """Column widths (twips, summing to the type width) and the text size in points."""
+    """Column widths (twips, summing to the type width) and the text size in points.
+
+    The size is the largest allowed one at which every column gets its minimum: numbers and
+    other centred or right-aligned cells on one line, left-aligned text at least 8 字, the
+    header in at most two lines (one if there is room). The given relative widths (else the content widths) share
+    the type width, then columns below their minimum take room from the others.
+    """
     total = profile.type_width
     columns = len(data.header)
     # Wide tables read better a size down even when their cells would fit: 小四 from 6 columns.
     cap = profile.table_max_size if columns <= 5 else min(profile.table_max_size, 12.0)
-    sizes = [s for s in _SIZES if profile.table_min_size <= s <= cap]
-    sizes = sizes or [profile.table_max_size]
+    sizes = [s for s in _SIZES if profile.table_min_size <= s <= cap] or [cap]
+    aligns = list(data.align) + ["center"] * (columns - len(data.align))
     body = [max([text_width(row[j]) for row in data.rows] + [0.0]) for j in range(columns)]
-    # A header may wrap onto two lines, but not inside a word of two characters.
-    need = [max(body[j], text_width(data.header[j]) / 2, 2.0) for j in range(columns)]
-
-    def required(size: float, widths_in_zi: list[float]) -> list[int]:
-        return [round(w * size * 20) + 2 * CELL_MARGIN + _SLACK for w in widths_in_zi]
-
+    head = [text_width(h) for h in data.header]
+    hard = [max(body[j] if aligns[j] != "left" else min(body[j], _TEXT_MIN),
+                min(head[j], max(2.0, math.ceil(head[j] / 2))), 1.0) for j in range(columns)]
+    desired = [max(body[j], head[j], 1.0) for j in range(columns)]
+    size = sizes[-1]
+    for candidate in sizes:
+        if sum(_twips(hard, candidate)) <= total:
+            size = candidate
+            break
+    # Headers on one line where the room allows, else in two lines (as balanced as Word does).
+    one_line = [max(h, head[j]) for j, h in enumerate(hard)]
+    if sum(_twips(one_line, size)) <= total:
+        hard = one_line
+    minimum, wanted = _twips(hard, size), _twips(desired, size)
     if len(data.widths) == columns and all(w > 0 for w in data.widths):
-        widths = _share(total, data.widths)
-        for size in sizes:
-            if all(r <= w for r, w in zip(required(size, body), widths, strict=True)):
-                return widths, size
-        return widths, sizes[-1]
-    for size in sizes:
-        req = required(size, need)
-        spare = total - sum(req)
-        if spare >= 0:
-            extra = _share(spare, need)
-            return [r + e for r, e in zip(req, extra, strict=True)], size
-    return _share(total, need), sizes[-1]
+        base = _share(total, data.widths)
+    elif sum(wanted) <= total:
+        base = [w + e for w, e in zip(wanted, _share(total - sum(wanted), desired), strict=True)]
+    else:
+        base = wanted
+    return _fit(base, minimum, total), size
+
+
+def _twips(widths_in_zi: list[float], size: float) -> list[int]:
+    """Column widths for text `widths_in_zi` wide at `size` points, margins included."""
+    return [round(w * size * 20) + 2 * CELL_MARGIN + _SLACK for w in widths_in_zi]
+
+
+def _fit(base: list[int], minimum: list[int], total: int) -> list[int]:
+    """`base` rescaled to sum to `total`, every column at least its `minimum` if possible."""
+    if sum(minimum) >= total:
+        return _share(total, minimum)
+    fixed = [False] * len(base)
+    while True:
+        free = total - sum(m for m, f in zip(minimum, fixed, strict=True) if f)
+        weights = [0 if f else b for b, f in zip(base, fixed, strict=True)]
+        shares = _share(free, weights) if sum(weights) else [0] * len(base)
+        widths = [m if f else s for m, s, f in zip(minimum, shares, fixed, strict=True)]
+        short = [j for j, w in enumerate(widths) if w < minimum[j] and not fixed[j]]
+        if not short:
+            return widths
+        for j in short:
+            fixed[j] = True
 
 
 def _share(total: int, weights: list[float]) -> list[int]:

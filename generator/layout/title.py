@@ -113,7 +113,7 @@ def _break_cost(title: str, i: int) -> float:
     if before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
         return math.inf  # inside a number or a Latin word
     cost = _BAD
-    if before == "》" or any(title.startswith(word, i) for word in TAIL_WORDS):
+    if before == "》" or after == "《" or any(title.startswith(word, i) for word in TAIL_WORDS):
         cost = 0.0
     if before in "—～-" and i >= 2 and title[i - 2].isdigit():
         cost = _NUMBER
