@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -72,7 +72,7 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _REFS = re.compile(r"（见[图表]\d+）")
 
 
-@lru_cache(maxsize=None)
+@cache
 def generated(region: str) -> str:
     return render_region_text(CONFIG, region)
 
