@@ -515,6 +515,28 @@ def test_single_attachment_label_has_no_number():
     assert any(d.text(p) == "附件" and d.style_of(p) == "AttachmentLabel" for p in d.paragraphs())
 
 
+def test_redline_runs_become_tracked_changes():
+    blocks = [Paragraph([Run("共举办"), Run("12", change="del"), Run("14", change="ins"),
+                         Run("期。")]),
+              Heading(2, [Run("新增标题", change="ins")], "（二）"),
+              Paragraph([Run("删去的段落。", change="del")])]
+    d = Docx(render_docx(blocks, sample_meta(author="reportgen"), {}))
+    p = d.find_p("共举办14期。")
+    deleted, inserted = p.find("w:del", NS), p.find("w:ins", NS)
+    assert deleted.find("w:r/w:delText", NS).text == "12"
+    assert inserted.find("w:r/w:t", NS).text == "14"
+    for mark in (deleted, inserted):
+        assert mark.get(w("author")) == "reportgen"
+        assert mark.get(w("date")) == "2025-12-20T09:30:00Z"
+    ids = [m.get(w("id")) for m in d.body.iter(w("ins"), w("del"))]
+    assert len(ids) == len(set(ids))
+    heading = next(q for q in d.paragraphs() if d.style_of(q) == "Heading2")
+    assert [d.text(r) for r in heading.findall("w:ins/w:r", NS)] == ["（二）", "新增标题"]
+    assert heading.find("w:pPr/w:rPr/w:ins", NS) is not None
+    gone = next(q for q in d.paragraphs() if q.find("w:del", NS) is not None and q is not p)
+    assert gone.find("w:pPr/w:rPr/w:del", NS) is not None
+
+
 # 版头 and 版记 --------------------------------------------------------------------------------------
 def test_no_masthead_or_record_unless_asked(doc):
     assert all(p.find(".//w:pBdr", NS) is None for p in doc.paragraphs())

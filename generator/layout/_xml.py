@@ -170,8 +170,9 @@ def paragraph(parent, items: dict | None = None):
 
 
 def run(p, text: str, *, bold: bool = False, highlight: str | None = None,
-        extra: dict | None = None):
-    """Appends a w:r with `text` to `p`; tabs and line feeds become w:tab and w:br."""
+        extra: dict | None = None, deleted: bool = False):
+    """Appends a w:r with `text` to `p` (or to a w:ins/w:del); tabs and line feeds become
+    w:tab and w:br; `deleted` text is written as w:delText."""
     r = sub(p, "r")
     items = dict(extra or {})
     if bold:
@@ -181,12 +182,12 @@ def run(p, text: str, *, bold: bool = False, highlight: str | None = None,
         items["highlight"] = {"val": highlight}
     if items:
         props(r, "rPr", RPR_ORDER, items)
-    add_text(r, text)
+    add_text(r, text, "delText" if deleted else "t")
     return r
 
 
-def add_text(r, text: str) -> None:
-    """Writes `text` into run `r` as w:t, w:tab and w:br children."""
+def add_text(r, text: str, tag: str = "t") -> None:
+    """Writes `text` into run `r` as w:t (or `tag`), w:tab and w:br children."""
     text = clean_text(text)
     for i, line in enumerate(text.split("\n")):
         if i:
@@ -195,7 +196,7 @@ def add_text(r, text: str) -> None:
             if j:
                 sub(r, "tab")
             if piece:
-                t = sub(r, "t")
+                t = sub(r, tag)
                 t.text = piece
                 if piece[0] == " " or piece[-1] == " ":
                     t.set(_XML_SPACE, "preserve")

@@ -60,6 +60,8 @@ class _Renderer:
         self.table_sizes: set[float] = set()
         self.pending_break = False
         self.shape_id = 0
+        self.revision = 0
+        self.when = package.timestamp("")
         self.attachment_count = 0
         self.document = None
         self.body = None
@@ -67,7 +69,7 @@ class _Renderer:
     # The whole document ---------------------------------------------------------------------
     def render(self, blocks: list[Block]) -> bytes:
         meta, profile = self.meta, self.profile
-        when = package.timestamp(meta.created)
+        self.when = when = package.timestamp(meta.created)
         self.document = document = package.new_document()
         self._section()
         self.body = body = document.element.body
@@ -164,10 +166,33 @@ class _Renderer:
         """An empty line of the grid."""
         self.p(**items)
 
-    @staticmethod
-    def runs(p, runs: list[Run]) -> None:
+    def runs(self, p, runs: list[Run], number: str = "") -> None:
+        """Writes `number` and `runs` into `p`; runs marked "ins"/"del" (a --redline copy)
+        become tracked changes, and so does the paragraph mark when every run is marked."""
+        changes = {getattr(r, "change", None) for r in runs}
+        whole = changes.pop() if len(changes) == 1 and runs else None
+        if whole in ("ins", "del"):
+            x.set_ppr(p, "rPr")
+            p.find(x.w("pPr")).find(x.w("rPr")).append(self._change(whole))
+        if number:
+            self._run(p, Run(number, change=whole))
         for r in runs:
-            x.run(p, r.text, bold=r.bold, highlight="yellow" if r.missing else None)
+            self._run(p, r)
+
+    def _run(self, p, r: Run) -> None:
+        change = getattr(r, "change", None)
+        parent = p
+        if change in ("ins", "del"):
+            parent = self._change(change)
+            p.append(parent)
+        x.run(parent, r.text, bold=r.bold, highlight="yellow" if r.missing else None,
+              deleted=change == "del")
+
+    def _change(self, kind: str):
+        """A w:ins or w:del revision mark by the document's author at its (fixed) time."""
+        self.revision += 1
+        return x.make(kind, {"id": self.revision, "author": self.meta.author or "reportgen",
+                             "date": self.when.strftime("%Y-%m-%dT%H:%M:%SZ")})
 
     def _title(self, title: str) -> None:
         for line in break_title(title, self.profile.title_chars_per_line):
@@ -179,10 +204,7 @@ class _Renderer:
             self.where = f"第{index}块，标题「{block.text[:30]}」"
             if block.level not in (1, 2, 3, 4):
                 raise LayoutError(f"标题「{block.text[:30]}」的级别是 {block.level}，只能是 1～4。")
-            p = self.p(st.heading_style(block.level))
-            if block.number:
-                x.run(p, block.number)
-            self.runs(p, block.runs)
+            self.runs(self.p(st.heading_style(block.level)), block.runs, block.number)
         elif isinstance(block, Paragraph):
             self.where = f"第{index}块，段落「{block.text[:30]}」"
             self.runs(self.p(), block.runs)
