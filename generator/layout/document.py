@@ -85,7 +85,8 @@ class _Renderer:
         for index, block in enumerate(blocks[:split], start=1):
             self._block(block, index)
         self.pending_break = False
-        if len(body) and body[-1].tag == x.w("p"):
+        closing = bool(meta.attachments or meta.organ or meta.date)
+        if closing and len(body) and body[-1].tag == x.w("p"):
             # Never a page holding only the 署名 and date: the closing paragraph goes with them
             # (Word carries its last line over; LibreOffice moves it whole).
             x.set_ppr(body[-1], "keepNext")
