@@ -104,6 +104,7 @@ class IndicatorView:
     raw_cum = property(lambda self: self._m.cum)
     missing = property(lambda self: self._m.value in (None, ""))
     status = property(lambda self: self._m.status or self._missing(self._m.year))
+    cumulative = property(lambda self: self._ind.target_type is TargetType.CUMULATIVE)
     ahead = property(lambda self: self._m.status == AHEAD)
     behind = property(lambda self: self._m.status == BEHIND)
     rank = property(lambda self: self._m.rank if self._m.rank is not None else self._missing())

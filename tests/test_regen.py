@@ -1,0 +1,77 @@
+"""Regenerating after a data correction: only what changed is rebuilt, and it says what changed."""
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path("output/2025")
+QINGSHI = "临江市青石县干部教育培训规划实施情况评估报告"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A copy of the sample, built once (all regions), then one county value corrected."""
+    root = tmp_path_factory.mktemp("regen")
+    for name in ("data", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "report.yaml", root / "report.yaml")
+    cfg = str(root / "report.yaml")
+    assert CliRunner().invoke(main, ["build", "--all", "-j", "2", "-c", cfg]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (root / OUT).glob("*.docx")}
+    wb = load_workbook(root / "data" / "指标数据.xlsx")
+    ws = wb["指标数据"]
+    for row in ws.iter_rows(min_row=2):
+        if [c.value for c in row[:3]] == ["青石县", 2025, "coord_meetings"]:
+            old = row[3].value
+            row[3].value = old + 2
+    wb.save(root / "data" / "指标数据.xlsx")
+    result = CliRunner().invoke(main, ["build", "--all", "--redline", "-j", "2", "-c", cfg])
+    return root, before, old, result
+
+
+def test_only_the_corrected_county_is_rebuilt(built):
+    root, before, _, result = built
+    assert result.exit_code == 0, result.output
+    after = {p.name: p.read_bytes() for p in (root / OUT).glob("*.docx") if "修订稿" not in p.name}
+    changed = sorted(n for n in after if after[n] != before[n])
+    assert changed == [QINGSHI + ".docx"]
+    assert "生成 1 份，8 份内容未变化已跳过" in result.output
+
+
+def test_change_report_lists_exactly_the_value_and_its_sentences(built):
+    root, _, old, result = built
+    notes = (root / OUT / f"{QINGSHI}.修订说明.txt").read_text(encoding="utf-8-sig")
+    assert "一、数据变化（1项）" in notes
+    assert f"青石县2025年「协调会召开次数」：{old}次 → {old + 2}次" in notes
+    sentences = re.findall(r"原文：(.*)\n\s+现为：(.*)", notes)
+    assert len(sentences) >= 1
+    for a, b in sentences:
+        assert "协调会" in a and "协调会" in b and a != b
+    assert "协调会召开次数" in result.output
+
+
+def test_redline_document_has_tracked_changes(built):
+    root, *_ = built
+    notes = (root / OUT / f"{QINGSHI}.修订说明.txt").read_text(encoding="utf-8-sig")
+    # the figure as printed (the report prints the running total since 2023)
+    old_fig, new_fig = re.search(r"原文：.*?协调会(\d+)次.*\n\s+现为：.*?协调会(\d+)次", notes).groups()
+    xml = zipfile.ZipFile(root / OUT / f"{QINGSHI}.修订稿.docx").read("word/document.xml").decode()
+    dels = re.findall(r"<w:del\b[^>]*>.*?</w:del>", xml, re.S)
+    ins = re.findall(r"<w:ins\b[^>]*>.*?</w:ins>", xml, re.S)
+    assert any(re.search(rf"<w:delText[^>]*>{old_fig}</w:delText>", d) for d in dels)
+    assert any(re.search(rf"<w:t[^>]*>{new_fig}</w:t>", i) for i in ins)
+    assert 'w:author="reportgen"' in ins[0]
+
+
+def test_unchanged_rebuild_skips_everything(built):
+    root, *_ = built
+    r = CliRunner().invoke(main, ["build", "--all", "-c", str(root / "report.yaml")])
+    assert r.exit_code == 0 and "生成 0 份，9 份内容未变化已跳过" in r.output
