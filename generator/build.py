@@ -291,9 +291,8 @@ def _changes(job: Job, report: RegionReport, previous: dict, old_values: dict | 
     """The 修订说明 of a rebuilt document against its previous snapshot."""
     from .blocks import from_plain
     from .narrative import blocks_text
-    from .revisions import report_text, sentence_changes, value_changes
-
     from .narrative.views import value_text
+    from .revisions import report_text, sentence_changes, value_changes
 
     inds = job.ds.indicators
     names = {c: i.name for c, i in inds.items()}

@@ -43,7 +43,7 @@ def _table(rows: list[list[str]]) -> list[str]:
     from .data import display_width
 
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c + " " * (w - display_width(c)) for c, w in zip(r, widths)).rstrip()
+    return ["  ".join(c + " " * (w - display_width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
             for r in rows]
 
 

@@ -26,7 +26,7 @@ def test_narrative_matches_golden(job, index, region):
     actual = report.narrative.text
     if actual != expected:
         old, new = expected.splitlines(), actual.splitlines()
-        first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+        first = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
         pytest.fail(f"{region} 正文与 tests/golden 不同（第{first + 1}行）。\n"
                     f"golden: {old[first] if first < len(old) else '<无>'}\n"
                     f"actual: {new[first] if first < len(new) else '<无>'}\n"

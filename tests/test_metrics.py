@@ -84,9 +84,9 @@ def _dataset():
     }
     values = {}
     for region, (tr, sh, hours, people) in rows.items():
-        for y, v in zip((2023, 2024, 2025), tr):
+        for y, v in zip((2023, 2024, 2025), tr, strict=True):
             values[(region, y, "trainees")] = Value(region, y, "trainees", v)
-        for y, v in zip((2024, 2025), sh):
+        for y, v in zip((2024, 2025), sh, strict=True):
             values[(region, y, "share")] = Value(region, y, "share", v)
         values[(region, 2025, "hours")] = Value(region, 2025, "hours", hours)
         values[(region, 2025, "people")] = Value(region, 2025, "people", people)

@@ -90,7 +90,7 @@ def _dataset():
         vals[(r, y, c)] = Value(r, y, c, v)
     for r, cl, sh in (("临江市", (8, 9, 10), (68.0, 72.0)), ("青石县", (3, 4, 4), (66.0, 69.0)),
                       ("江城区", (5, 5, 6), (70.0, 75.0))):
-        for y, v in zip((2023, 2024, 2025), cl):
+        for y, v in zip((2023, 2024, 2025), cl, strict=True):
             put(r, y, "classes", v)
         put(r, 2024, "share", sh[0])
         put(r, 2025, "share", sh[1])

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import OutputError
-from generator.output import (Manifest, atomic_write, output_path, protect_edits, safe_name,
-                              sha256)
+from generator.output import Manifest, atomic_write, output_path, protect_edits, safe_name, sha256
 
 
 def test_file_names_from_the_pattern(tmp_path):

@@ -1,8 +1,14 @@
 """Change reports and tracked changes between two builds."""
 
 from generator.blocks import Figure, Heading, Paragraph, Run
-from generator.revisions import (diff_runs, redline, report_text, sentence_changes,
-                                 value_changes, value_key)
+from generator.revisions import (
+    diff_runs,
+    redline,
+    report_text,
+    sentence_changes,
+    value_changes,
+    value_key,
+)
 
 
 def test_sentence_changes_pairs_old_and_new():
