@@ -204,20 +204,26 @@ def strict_check(job: Job, keep_going: bool = False) -> None:
                     "请在指标数据表中补上这些数值，或去掉 --strict 生成带【待补】标记的草稿。")
 
 
-def render_document(blocks, meta: DocumentMeta, specs: dict, layout: dict) -> bytes:
-    """The .docx bytes of one region (charts drawn, layout applied). Runs in worker processes."""
+def render_document(blocks, meta: DocumentMeta, specs: dict, layout: dict,
+                    with_pages: bool = False):
+    """The .docx bytes of one region (charts drawn, layout applied); with `with_pages`, also
+    the estimated page count. Runs in worker processes."""
     from .charts import render_charts
     from .layout import Profile, render_docx
+    from .layout.pages import estimate_pages
 
     images = render_charts(specs)
     profile = Profile.from_mapping(layout) if layout else None
-    return render_docx(blocks, meta, images, profile=profile)
+    data = render_docx(blocks, meta, images, profile=profile)
+    if not with_pages:
+        return data
+    return data, estimate_pages(blocks, meta.title, images, profile)
 
 
 def _render_task(args):
     name, blocks, meta, specs, layout = args
     try:
-        return name, render_document(blocks, meta, specs, layout), None
+        return name, render_document(blocks, meta, specs, layout, with_pages=True), None
     except ReportError as exc:
         return name, None, exc.message
 
@@ -230,11 +236,11 @@ def _warm_up() -> None:
     from .charts import render_charts  # noqa: F401
 
 
-def render_all(job: Job, jobs: int = 1, progress=None) -> dict[str, bytes]:
+def render_all(job: Job, jobs: int = 1, progress=None) -> dict[str, tuple[bytes, int]]:
     """Render every document (in `jobs` processes); failures go to job.failures."""
     tasks = [(r.region.name, r.narrative.blocks, r.meta, r.specs, job.cfg.layout)
              for r in job.reports]
-    results: dict[str, bytes] = {}
+    results: dict[str, tuple[bytes, int]] = {}
 
     def take(name, data, error):
         if error:
@@ -308,6 +314,8 @@ def _changes(job: Job, report: RegionReport, previous: dict, old_values: dict | 
     values = [v for v in values if v.region == report.region.name or city]
     old_text = blocks_text(from_plain(previous["blocks"]))
     changed = sentence_changes(old_text, report.narrative.text)
+    if not values and not changed:
+        return ""
     return report_text(report.meta.title, values, changed, report.meta.date)
 
 
@@ -349,14 +357,15 @@ def write(job: Job, *, jobs: int = 1, keep_going: bool = False, progress=None,
             written.append(Written(name, report.path, skipped=True, edited=edited,
                                    missing=len(report.missing)))
             continue
-        data = documents.get(name)
-        if data is None:
+        if name not in documents:
             continue
-        w = Written(name, report.path, missing=len(report.missing))
+        data, pages = documents[name]
+        w = Written(name, report.path, missing=len(report.missing), pages=pages)
         previous = load_snapshot(job.cfg.output, report.path)
         w.moved = protect_edits(report.path, manifest)
         if previous:
             w.changes = _changes(job, report, previous, old_values)
+        if w.changes:
             w.notes = notes_path(report.path)
             atomic_write(w.notes, ("\ufeff" + w.changes).encode("utf-8"))
             if redline:
