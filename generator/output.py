@@ -51,18 +51,33 @@ def file_sha256(path: Path) -> str:
     return sha256(path.read_bytes())
 
 
+def _cannot_write(path: Path, exc: OSError) -> OutputError:
+    if isinstance(exc, PermissionError):
+        why = "没有写入权限，或文件正在 Word/WPS 中打开。请关闭该文件（或换一个输出文件夹）后重试"
+    elif getattr(exc, "errno", None) == 28:
+        why = "磁盘空间不足。请清理磁盘后重试"
+    else:
+        why = f"系统提示：{exc.strerror or exc}。请检查输出文件夹后重试"
+    return OutputError(f"无法写入「{path}」：{why}。原有文件未被改动。")
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(path, exc) from None
         raise
 
 
@@ -160,11 +175,17 @@ def protect_edits(path: Path, manifest: Manifest, now: dt.datetime | None = None
         return None
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     history = manifest.folder / HISTORY / path.relative_to(manifest.folder).parent
-    history.mkdir(parents=True, exist_ok=True)
+    try:
+        history.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(history, exc) from None
     target = history / f"{path.stem}.手工修改.{stamp}{path.suffix}"
     n = 1
     while target.exists():
         n += 1
         target = history / f"{path.stem}.手工修改.{stamp}-{n}{path.suffix}"
-    os.replace(path, target)
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     return target

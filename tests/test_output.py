@@ -38,7 +38,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
     monkeypatch.setattr("os.replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="无法写入.*原有文件未被改动"):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]   # no temporary file left
@@ -69,3 +69,11 @@ def test_broken_manifest_is_a_clear_error(tmp_path):
     (tmp_path / ".reportgen-manifest.json").write_text("{", encoding="utf-8")
     with pytest.raises(OutputError, match="已损坏"):
         Manifest.load(tmp_path)
+
+
+def test_file_open_in_word_is_a_clear_message(tmp_path, monkeypatch):
+    def locked(*a, **k):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr("os.replace", locked)
+    with pytest.raises(OutputError, match="Word/WPS 中打开"):
+        atomic_write(tmp_path / "a.docx", b"new")
