@@ -1,0 +1,53 @@
+"""Warm in-process time of one region's report, stage by stage, through the library's own pieces.
+
+The first run pays the imports and is thrown away; the chart cache of the process is cleared
+before every run, so each run draws its charts.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+STAGES = ("data", "metrics", "narrative", "charts", "layout", "save")
+
+
+def one_report(config_path: Path, out: Path) -> dict[str, float]:
+    """Seconds per stage for the city's report, written to `out`."""
+    from generator import build, charts, config, figures, layout, metrics, narrative, output
+
+    clock = time.perf_counter
+    times: dict[str, float] = {}
+    t0 = clock()
+    cfg = config.load_config(config_path)
+    ds = build.load_data(cfg)
+    t1 = clock()
+    m = metrics.region_metrics(ds, ds.city.name, cfg.year, cfg.plan.start, cfg.plan.end,
+                               cfg.ahead_margin)
+    t2 = clock()
+    text = narrative.NarrativeRenderer(cfg.templates).render(
+        cfg, m, len(ds.children(ds.city.name)))
+    meta = build.document_meta(cfg, ds.city, text)
+    t3 = clock()
+    charts.clear_cache()
+    titles = {b.key: b.title for b in text.blocks if type(b).__name__ == "Figure"}
+    specs = {k: s for k, s in figures.chart_specs(ds, m, titles).items() if s is not None}
+    images = charts.render_charts(specs)
+    t4 = clock()
+    profile = layout.Profile.from_mapping(cfg.layout) if cfg.layout else None
+    data = layout.render_docx(text.blocks, meta, images, profile=profile)
+    t5 = clock()
+    output.atomic_write(out, data)
+    t6 = clock()
+    marks = (t0, t1, t2, t3, t4, t5, t6)
+    for i, stage in enumerate(STAGES):
+        times[stage] = marks[i + 1] - marks[i]
+    times["total"] = t6 - t0
+    return times
+
+
+def stage_times(config_path: Path, out: Path, reps: int) -> dict[str, list[float]]:
+    """Per stage (and "total"), the seconds of `reps` warm runs."""
+    one_report(config_path, out)  # warm-up: imports, font registration
+    runs = [one_report(config_path, out) for _ in range(reps)]
+    return {key: [r[key] for r in runs] for key in (*STAGES, "total")}
