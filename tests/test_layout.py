@@ -320,7 +320,7 @@ def test_figure_fills_type_width_keeps_aspect_and_caption_is_below(doc):
     assert doc.resolve("Figure", "w:pPr/w:spacing", "lineRule") == "auto"  # exact would crop
     extent = figure.find(".//wp:extent", NS)
     cx, cy = int(extent.get("cx")), int(extent.get("cy"))
-    assert cx == TYPE_WIDTH * 635
+    assert cx == 156 * 36_000          # the standard's 156 mm (the twip margins give 0.016 mm more)
     assert abs(cy / cx - 180 / 320) < 0.001
     blip = figure.find(".//a:blip", NS).get(f"{{{NS['r']}}}embed")
     rels = etree.fromstring(doc.parts["word/_rels/document.xml.rels"])

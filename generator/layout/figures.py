@@ -10,6 +10,7 @@ from generator.errors import LayoutError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EMU_PER_TWIP = 635
+TYPE_WIDTH_EMU = 156 * 36_000   # the standard's 156 mm; the margins in twips give 0.016 mm more
 
 
 def png_size(data: bytes, label: str) -> tuple[int, int]:
@@ -43,12 +44,12 @@ def png_size(data: bytes, label: str) -> tuple[int, int]:
 def fit(size_px: tuple[int, int], max_width: int, max_height: int) -> tuple[int, int]:
     """(cx, cy) in EMU: the full width `max_width` (twips), aspect kept, at most `max_height`."""
     w_px, h_px = size_px
-    width = max_width
+    width = min(max_width * EMU_PER_TWIP, TYPE_WIDTH_EMU)
     height = width * h_px / w_px
-    if height > max_height:
-        height = max_height
+    if height > max_height * EMU_PER_TWIP:
+        height = max_height * EMU_PER_TWIP
         width = height * w_px / h_px
-    return round(width) * EMU_PER_TWIP, round(height) * EMU_PER_TWIP
+    return round(width), round(height)
 
 
 def picture_inline(document, data: bytes, shape_id: int, cx: int, cy: int, description: str):
