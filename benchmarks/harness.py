@@ -12,6 +12,7 @@ import platform
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -84,12 +85,34 @@ def clean_output(config: Path) -> None:
     shutil.rmtree(config.parent / "output", ignore_errors=True)
 
 
+def snapshot_code(dest: Path) -> Path:
+    """Copy the `generator` package into `dest` and put it first on this process's path:
+    every section measures the same code even while the working tree changes (reportgen's
+    program fingerprint would otherwise turn a rebuild into a full build). Returns `dest`."""
+    shutil.copytree(REPO / "generator", dest / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(dest))
+    return dest
+
+
+def code_version() -> str:
+    """The commit measured, and whether generator/ had uncommitted changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
+
+    dirty = " + uncommitted changes in generator/" if git("status", "--porcelain",
+                                                           "generator").strip() else ""
+    return f"Code: {git('rev-parse', '--short', 'HEAD').strip() or 'unknown'}{dirty}"
+
+
 class ColdEnv:
     """Environments for "cold" commands: a fresh XDG cache folder per run, so that no chart
-    cache a build may keep there survives; matplotlib keeps its (install-time) font list."""
+    cache a build may keep there survives; matplotlib keeps its (install-time) font list;
+    `code` (a snapshot of the package) comes first on PYTHONPATH."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, code: Path):
         self.root = root
+        self.code = code
         self.count = 0
         probe = run([PYTHON, "-c", "import matplotlib; print(matplotlib.get_cachedir())"])
         self.mpl_dir = probe.output.strip().splitlines()[-1]
@@ -98,7 +121,8 @@ class ColdEnv:
         self.count += 1
         cache = self.root / f"xdg-cache-{self.count}"
         cache.mkdir(parents=True)
-        return {**os.environ, "XDG_CACHE_HOME": str(cache), "MPLCONFIGDIR": self.mpl_dir}
+        return {**os.environ, "XDG_CACHE_HOME": str(cache), "MPLCONFIGDIR": self.mpl_dir,
+                "PYTHONPATH": str(self.code)}
 
 
 # ---------------------------------------------------------------- the machine
