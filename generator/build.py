@@ -16,7 +16,7 @@ from .blocks import DocumentMeta, Figure, Paragraph, Run
 from .config import ReportConfig, load_config
 from .errors import DataError, ReportError, TemplateError
 from .figures import chart_specs
-from .metrics import RegionMetrics, region_metrics
+from .metrics import MetricsBatch, RegionMetrics
 from .model import Dataset, Region
 from .narrative import Narrative, NarrativeRenderer
 from .narrative.views import Missing
@@ -146,6 +146,7 @@ def gather(config_path: Path | str, regions: list[str] | None = None, *,
         raise
     chosen = select_regions(ds, regions, all_regions)
     renderer = NarrativeRenderer(cfg.templates)
+    batch = MetricsBatch(ds, cfg.year, cfg.plan.start, cfg.plan.end, cfg.ahead_margin)
     peers_n = len(ds.children(ds.city.name))
     reports, paths, failures = [], {}, {}
     for region in chosen:
@@ -155,7 +156,7 @@ def gather(config_path: Path | str, regions: list[str] | None = None, *,
             failures[region.name] = "数据有误：\n" + format_problems(ds.failed[region.name])
             continue
         try:
-            reports.append(_region_report(cfg, ds, renderer, region, peers_n, paths))
+            reports.append(_region_report(cfg, ds, batch, renderer, region, peers_n, paths))
         except ReportError as exc:
             failures[region.name] = exc.message
     if failures and not keep_going:
@@ -174,8 +175,9 @@ def failure_message(failures: dict[str, str], total: int) -> str:
     return "\n".join(parts)
 
 
-def _region_report(cfg, ds, renderer, region: Region, peers_n: int, paths: dict) -> RegionReport:
-    m = region_metrics(ds, region.name, cfg.year, cfg.plan.start, cfg.plan.end, cfg.ahead_margin)
+def _region_report(cfg, ds, batch: MetricsBatch, renderer, region: Region, peers_n: int,
+                   paths: dict) -> RegionReport:
+    m = batch.region(region.name)
     narrative = renderer.render(cfg, m, peers_n)
     specs = _attach_charts(ds, m, narrative)
     path = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,

@@ -14,6 +14,7 @@ TRAINING_TYPES = (
     ("trainees_practice", "实践锻炼"),
 )
 COMPARE_INDICATOR = "per_capita_hours"
+COMPARE_MAX = 20   # more county-level units than this: the top and bottom ten (and the region itself)
 
 
 def _num(v):
@@ -53,6 +54,13 @@ def _compare(ds, m, title):
     city = _num(series(ds, ds.city.name, ind.code, range(m.year, m.year + 1))[m.year])
     if city is None or not pairs:
         return None
+    if len(pairs) > COMPARE_MAX:  # a bar per unit stops being readable (and costs memory)
+        ranked = sorted(pairs, key=lambda p: -p[1])
+        keep = ranked[:COMPARE_MAX // 2] + ranked[-(COMPARE_MAX // 2):]
+        own = next((p for p in ranked if p[0] == m.region.name), None)
+        if own and own not in keep:
+            keep.insert(COMPARE_MAX // 2, own)
+        pairs = [p for p in pairs if p in keep]
     return CompareChart(title, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), city,
                         ind.unit, ind.decimals,
                         highlight=None if m.region.is_city else m.region.name)

@@ -73,8 +73,10 @@ def change(old: float | None, new: float | None) -> tuple[float | None, float | 
 def rank(values: dict[str, float | None], higher_is_better: bool = True) -> dict[str, int]:
     """Competition ranking (1, 2, 2, 4) of the regions that have a value."""
     present = {k: v for k, v in values.items() if v is not None}
-    ordered = sorted(present.values(), reverse=higher_is_better)
-    return {k: ordered.index(v) + 1 for k, v in present.items()}
+    first: dict[float, int] = {}
+    for position, v in enumerate(sorted(present.values(), reverse=higher_is_better), 1):
+        first.setdefault(v, position)
+    return {k: first[v] for k, v in present.items()}
 
 
 def mean(values: list[float | None]) -> float | None:
@@ -168,37 +170,73 @@ def indicator_metrics(ds: Dataset, region: Region, ind: Indicator, year: int, st
     return m
 
 
+@dataclass
+class PeerStats:
+    """One indicator across the county-level units: computed once per batch, not per region."""
+
+    scores: dict[str, float | None]
+    ranks: dict[str, int]
+    count: int
+    avg: float | None
+    lowest: str | None = None
+    highest: str | None = None
+
+
+class MetricsBatch:
+    """Metrics of many regions of one dataset, each region and each indicator's peer
+    comparison computed once: a batch of n regions costs O(n), not O(n²)."""
+
+    def __init__(self, ds: Dataset, year: int, start: int, end: int, margin: float = 10.0):
+        self.ds, self.year, self.start, self.margin = ds, year, start, margin
+        self.progress = time_progress(year, start, end)
+        self.peer_names = [r.name for r in ds.children(ds.city.name)]
+        self._regions: dict[str, dict[str, IndicatorMetrics]] = {}
+        self._peers: dict[str, PeerStats] = {}
+
+    def base(self, name: str) -> dict[str, IndicatorMetrics]:
+        """The region's own figures, without comparisons."""
+        if name not in self._regions:
+            r = self.ds.region(name)
+            self._regions[name] = {
+                c: indicator_metrics(self.ds, r, ind, self.year, self.start, self.progress, self.margin)
+                for c, ind in self.ds.indicators.items()}
+        return self._regions[name]
+
+    def peer_stats(self, code: str) -> PeerStats:
+        if code not in self._peers:
+            figures = {n: self.base(n)[code] for n in self.peer_names}
+            scores = {n: _score(m) for n, m in figures.items()}
+            present = {k: v for k, v in scores.items() if v is not None}
+            stats = PeerStats(scores, rank(scores), len(present),
+                              mean([_num(m.value) for m in figures.values()]))
+            if present:
+                stats.lowest = min(present, key=lambda k: (present[k], k))
+                stats.highest = max(present, key=lambda k: (present[k], k))
+            self._peers[code] = stats
+        return self._peers[code]
+
+    def region(self, name: str) -> RegionMetrics:
+        """All indicators of one region, with comparisons among the county-level units."""
+        region = self.ds.region(name)
+        out = RegionMetrics(region, self.year, self.progress, peers=list(self.peer_names))
+        own = self.base(name)
+        city = self.base(self.ds.city.name)
+        for code, m in own.items():
+            if not m.indicator.numeric:
+                continue
+            stats = self.peer_stats(code)
+            m.peers, m.peer_avg, m.city = stats.count, stats.avg, city[code].value
+            if not region.is_city:
+                m.rank = stats.ranks.get(name)
+            elif stats.lowest is not None:
+                m.lowest, m.highest = stats.lowest, stats.highest
+                m.lowest_value = stats.scores[stats.lowest]
+                m.highest_value = stats.scores[stats.highest]
+        out.indicators = own
+        return out
+
+
 def region_metrics(ds: Dataset, region_name: str, year: int, start: int, end: int,
                    margin: float = 10.0) -> RegionMetrics:
-    """All indicators of one region, with comparisons among the county-level units."""
-    region = ds.region(region_name)
-    progress = time_progress(year, start, end)
-    city = ds.city
-    peer_regions = ds.children(city.name)
-    out = RegionMetrics(region, year, progress, peers=[r.name for r in peer_regions])
-
-    def compute(r: Region) -> dict[str, IndicatorMetrics]:
-        return {c: indicator_metrics(ds, r, ind, year, start, progress, margin)
-                for c, ind in ds.indicators.items()}
-
-    own = compute(region)
-    peers = {r.name: (own if r.name == region.name else compute(r)) for r in peer_regions}
-    city_metrics = own if region.is_city else compute(city)
-    for code, m in own.items():
-        if not m.indicator.numeric:
-            continue
-        scores = {name: _score(pm[code]) for name, pm in peers.items()}
-        values = [_num(pm[code].value) for pm in peers.values()]
-        m.peers = sum(1 for s in scores.values() if s is not None)
-        m.peer_avg = mean(values)
-        m.city = city_metrics[code].value
-        ranks = rank(scores)
-        if not region.is_city:
-            m.rank = ranks.get(region.name)
-        elif ranks:
-            present = {k: v for k, v in scores.items() if v is not None}
-            m.lowest = min(present, key=lambda k: (present[k], k))
-            m.highest = max(present, key=lambda k: (present[k], k))
-            m.lowest_value, m.highest_value = present[m.lowest], present[m.highest]
-    out.indicators = own
-    return out
+    """All indicators of one region (a batch of one; use MetricsBatch for many regions)."""
+    return MetricsBatch(ds, year, start, end, margin).region(region_name)

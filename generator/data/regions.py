@@ -31,9 +31,15 @@ class Regions:
 
     def resolve(self, written: str) -> str | None:
         """The full name for a name or short name as written in the values table."""
-        if any(r.name == written for r in self.regions) or written in self.broken:
+        if written in self._names() or written in self.broken:
             return written
         return self.aliases.get(written)
+
+    def _names(self) -> set[str]:
+        # called once per values row: a set, rebuilt only when the list grows
+        if len(getattr(self, "_name_set", ())) != len(self.regions):
+            self._name_set = {r.name for r in self.regions}
+        return self._name_set
 
     def names(self) -> list[str]:
         return [r.name for r in self.regions]
