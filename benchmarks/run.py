@@ -284,6 +284,7 @@ def warm_render(b: Bench, region: dict, template: Path, folder: Path) -> tuple[f
 
     from generator import build, charts
     from generator.output import atomic_write
+    from generator.render import render_document
 
     job = build.gather(b.config)
     report = job.reports[0]
@@ -291,8 +292,8 @@ def warm_render(b: Bench, region: dict, template: Path, folder: Path) -> tuple[f
 
     def ours() -> None:
         charts.clear_cache()
-        data = build.render_document(report.narrative.blocks, report.meta, report.specs,
-                                     job.cfg.layout)
+        data, _ = render_document(report.narrative.blocks, report.meta, report.specs,
+                                  job.cfg.layout)
         atomic_write(folder / "warm-reportgen.docx", data)
 
     def theirs() -> None:

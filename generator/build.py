@@ -206,179 +206,71 @@ def strict_check(job: Job, keep_going: bool = False) -> None:
                     "请在指标数据表中补上这些数值，或去掉 --strict 生成带【待补】标记的草稿。")
 
 
-def render_document(blocks, meta: DocumentMeta, specs: dict, layout: dict,
-                    with_pages: bool = False):
-    """The .docx bytes of one region (charts drawn, layout applied); with `with_pages`, also
-    the estimated page count. Runs in worker processes."""
-    from .charts import render_charts
-    from .layout import Profile, render_docx
-    from .layout.pages import estimate_pages
-
-    images = render_charts(specs)
-    profile = Profile.from_mapping(layout) if layout else None
-    data = render_docx(blocks, meta, images, profile=profile)
-    if not with_pages:
-        return data
-    return data, estimate_pages(blocks, meta.title, images, profile)
-
-
-def _render_task(args):
-    name, blocks, meta, specs, layout = args
-    try:
-        return name, render_document(blocks, meta, specs, layout, with_pages=True), None
-    except ReportError as exc:
-        return name, None, exc.message
-
-
-def _warm_up() -> None:
-    """Import the heavy libraries once before forking, so every worker starts warm."""
-    import docx  # noqa: F401
-
-    from . import charts, layout  # noqa: F401
-    from .charts import render_charts  # noqa: F401
-
-
-def render_all(job: Job, jobs: int = 1, progress=None) -> dict[str, tuple[bytes, int]]:
-    """Render every document (in `jobs` processes); failures go to job.failures."""
-    tasks = [(r.region.name, r.narrative.blocks, r.meta, r.specs, job.cfg.layout)
-             for r in job.reports]
-    results: dict[str, tuple[bytes, int]] = {}
-
-    def take(name, data, error):
-        if error:
-            job.failures[name] = error
-        else:
-            results[name] = data
-        if progress:
-            progress(name, error)
-
-    if jobs <= 1 or len(tasks) <= 1:
-        for t in tasks:
-            take(*_render_task(t))
-        return results
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    _warm_up()
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else methods[0])
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
-        for name, data, error in pool.map(_render_task, tasks):
-            take(name, data, error)
-    return results
-
-
-def content_hash(job: Job, report: RegionReport) -> str:
-    """Everything the document is made of (text, tables, chart data, metadata, format, program):
-    equal hashes mean an identical document, so the build can skip it."""
-    import json
-    from dataclasses import asdict
-
-    from .blocks import to_plain
-    from .output import program_fingerprint
-
-    body = {
-        "program": program_fingerprint(),
-        "blocks": to_plain(report.narrative.blocks),
-        "meta": asdict(report.meta),
-        "charts": sorted((k, repr(v)) for k, v in report.specs.items()),
-        "format": job.cfg.layout,
-    }
-    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
-
-
-def value_snapshot(ds: Dataset) -> dict[str, object]:
-    from .revisions import value_key
-
-    snap = {value_key(r, y, c): v.value for (r, y, c), v in ds.values.items()}
-    snap.update({value_key(r, "规划目标", c): t for (r, c), t in ds.targets.items()})
-    return snap
-
-
-def _changes(job: Job, report: RegionReport, previous: dict, old_values: dict | None) -> str:
-    """The 修订说明 of a rebuilt document against its previous snapshot."""
-    from .blocks import from_plain
-    from .narrative import blocks_text
-    from .narrative.views import value_text
-    from .revisions import report_text, sentence_changes, value_changes
-
-    inds = job.ds.indicators
-    names = {c: i.name for c, i in inds.items()}
-
-    def show(code, value):
-        if code in inds and isinstance(value, (int, float)):
-            return value_text(inds[code], value) + ("" if inds[code].unit == "%" else inds[code].unit)
-        return str(value)
-
-    values = (value_changes(old_values, value_snapshot(job.ds), names, show)
-              if old_values else [])
-    city = report.region.is_city
-    values = [v for v in values if v.region == report.region.name or city]
-    old_text = blocks_text(from_plain(previous["blocks"]))
-    changed = sentence_changes(old_text, report.narrative.text)
-    if not values and not changed:
-        return ""
-    return report_text(report.meta.title, values, changed, report.meta.date)
-
-
-def _redline(job: Job, report: RegionReport, previous: dict) -> bytes:
-    from .blocks import from_plain
-    from .revisions import redline
-
-    blocks, _ = redline(from_plain(previous["blocks"]), report.narrative.blocks)
-    meta = report.meta
-    return render_document(blocks, meta, report.specs, job.cfg.layout)
-
-
-def write(job: Job, *, jobs: int = 1, keep_going: bool = False, progress=None,
+def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
           force: bool = False, redline: bool = False) -> list[Written]:
-    """Render the documents whose content changed (all with `force`), then write them.
+    """Render the documents whose content changed (all with `force`), then put them in place.
 
-    Hand-edited files are moved aside, never overwritten; each rebuilt document that had a
-    previous build gets a 修订说明 beside it (and with `redline` a tracked-changes copy).
+    Every document is rendered to a temporary file first; only when all succeeded (or with
+    `keep_going`) are they renamed into place. Hand-edited files are moved aside, never
+    overwritten; each rebuilt document that had a previous build gets a 修订说明 beside it
+    (and with `redline` a tracked-changes copy).
     """
-    from .blocks import to_plain
-    from .output import load_snapshot, notes_path, redline_path, save_snapshot
+    from .output import (
+        commit_temp,
+        discard_temp,
+        file_sha256,
+        load_snapshot,
+        notes_path,
+        redline_path,
+        save_snapshot,
+    )
+    from .regen import change_report, content_hash, redline_blocks, snapshot, value_snapshot
+    from .render import Pool, Task, render_document
 
-    manifest = Manifest.load(job.cfg.output)
-    hashes = {r.region.name: content_hash(job, r) for r in job.reports}
-    todo = [r for r in job.reports
-            if force or not manifest.up_to_date(r.path, hashes[r.region.name])]
-    rendering = Job(job.cfg, job.ds, todo, job.failures)
-    documents = render_all(rendering, jobs, progress)
+    out = job.cfg.output
+    manifest = Manifest.load(out)
+    hashes = {r.region.name: content_hash(r, job.cfg.layout) for r in job.reports}
+    todo = [r for r in job.reports if force or not manifest.up_to_date(r.path, hashes[r.region.name])]
+    cache = out / ".reportgen" / "charts"
+    tasks = [Task(r.region.name, r.narrative.blocks, r.meta, r.specs, job.cfg.layout, r.path, cache)
+             for r in todo]
+    with (pool or Pool(1)) as workers:
+        done, failed = workers.run(tasks, progress)
+    job.failures.update(failed)
     if job.failures and not keep_going:
+        for rendered in done.values():
+            discard_temp(rendered.temp)
         raise ReportError(failure_message(job.failures, len(job.reports)))
-    old_values = manifest.values
+
     written = []
     for report in job.reports:
         name = report.region.name
         if report not in todo:
-            from .output import file_sha256
-
             edited = file_sha256(report.path) != manifest.written_hash(report.path)
             written.append(Written(name, report.path, skipped=True, edited=edited,
                                    missing=len(report.missing)))
             continue
-        if name not in documents:
+        if name not in done:
             continue
-        data, pages = documents[name]
-        w = Written(name, report.path, missing=len(report.missing), pages=pages)
-        previous = load_snapshot(job.cfg.output, report.path)
+        rendered = done[name]
+        w = Written(name, report.path, missing=len(report.missing), pages=rendered.pages)
+        previous = load_snapshot(out, report.path)
         w.moved = protect_edits(report.path, manifest)
         if previous:
-            w.changes = _changes(job, report, previous, old_values)
+            w.changes = change_report(job.ds, report, previous, manifest.values)
         if w.changes:
             w.notes = notes_path(report.path)
             atomic_write(w.notes, ("\ufeff" + w.changes).encode("utf-8"))
             if redline:
                 w.redline = redline_path(report.path)
+                data, _ = render_document(redline_blocks(report, previous), report.meta,
+                                          report.specs, job.cfg.layout, cache)
                 protect_edits(w.redline, manifest)
-                atomic_write(w.redline, _redline(job, report, previous))
-        atomic_write(report.path, data)
-        manifest.record(report.path, sha256(data), hashes[name])
-        if w.redline:
-            manifest.record(w.redline, sha256(w.redline.read_bytes()))
-        save_snapshot(job.cfg.output, report.path, {"blocks": to_plain(report.narrative.blocks)})
+                atomic_write(w.redline, data)
+                manifest.record(w.redline, sha256(data))
+        commit_temp(rendered.temp, report.path)
+        manifest.record(report.path, rendered.sha256, hashes[name])
+        save_snapshot(out, report.path, snapshot(report))
         written.append(w)
     if any(not w.skipped for w in written):
         manifest.values = value_snapshot(job.ds)
@@ -390,8 +282,13 @@ def build(config_path: Path | str, regions: list[str] | None = None, *,
           all_regions: bool = False, strict: bool = False, jobs: int = 1,
           keep_going: bool = False, progress=None, force: bool = False,
           redline: bool = False) -> tuple[Job, list[Written]]:
-    job = gather(config_path, regions, all_regions=all_regions, keep_going=keep_going)
-    if strict:
-        strict_check(job, keep_going)
-    return job, write(job, jobs=jobs, keep_going=keep_going, progress=progress, force=force,
-                      redline=redline)
+    """Gather and validate every requested region, then write their documents."""
+    from .render import Pool
+
+    many = all_regions or len(regions or []) > 1
+    with Pool(jobs if many else 1) as pool:  # workers start importing while the data is read
+        job = gather(config_path, regions, all_regions=all_regions, keep_going=keep_going)
+        if strict:
+            strict_check(job, keep_going)
+        return job, write(job, pool=pool, keep_going=keep_going, progress=progress,
+                          force=force, redline=redline)

@@ -63,22 +63,33 @@ def _cannot_write(path: Path, exc: OSError) -> OutputError:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename: never a half-written file."""
+    commit_temp(write_temp(path, data), path)
+
+
+def write_temp(path: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `path` (renamed into place by `commit_temp`)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    return Path(tmp)
+
+
+def commit_temp(tmp: Path, path: Path) -> None:
+    try:
         os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _cannot_write(path, exc) from None
-        raise
+    except OSError as exc:
+        discard_temp(tmp)
+        raise _cannot_write(path, exc) from None
+
+
+def discard_temp(tmp: Path) -> None:
+    Path(tmp).unlink(missing_ok=True)
 
 
 @dataclass

@@ -1,0 +1,67 @@
+"""Regeneration support for the build: content hashes, value snapshots, change reports."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from .blocks import from_plain, to_plain
+from .model import Dataset
+from .narrative import blocks_text
+from .output import program_fingerprint, sha256
+from .revisions import redline, report_text, sentence_changes, value_changes, value_key
+
+
+def content_hash(report, layout: dict) -> str:
+    """Everything the document is made of (text, tables, chart data, metadata, format, program):
+    equal hashes mean an identical document, so the build can skip it."""
+    body = {
+        "program": program_fingerprint(),
+        "blocks": to_plain(report.narrative.blocks),
+        "meta": asdict(report.meta),
+        "charts": sorted((k, repr(v)) for k, v in report.specs.items()),
+        "format": layout,
+    }
+    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+
+
+def value_snapshot(ds: Dataset) -> dict[str, object]:
+    """Every value and region target of the dataset, keyed region|year|code."""
+    snap = {value_key(r, y, c): v.value for (r, y, c), v in ds.values.items()}
+    snap.update({value_key(r, "规划目标", c): t for (r, c), t in ds.targets.items()})
+    return snap
+
+
+def snapshot(report) -> dict:
+    """What the next build needs to tell what changed in this document."""
+    return {"blocks": to_plain(report.narrative.blocks)}
+
+
+def change_report(ds: Dataset, report, previous: dict, old_values: dict | None) -> str:
+    """The 修订说明 of a rebuilt document against its previous snapshot; '' if nothing changed.
+
+    Values listed are the region's own (the city's report lists every region's, as it compares
+    them all); sentences are those of the document that differ."""
+    from .narrative.views import value_text
+
+    inds = ds.indicators
+    names = {c: i.name for c, i in inds.items()}
+
+    def show(code, value):
+        if code in inds and isinstance(value, (int, float)):
+            return value_text(inds[code], value) + ("" if inds[code].unit == "%" else inds[code].unit)
+        return str(value)
+
+    values = value_changes(old_values, value_snapshot(ds), names, show) if old_values else []
+    if not report.region.is_city:
+        values = [v for v in values if v.region == report.region.name]
+    changed = sentence_changes(blocks_text(from_plain(previous["blocks"])), report.narrative.text)
+    if not values and not changed:
+        return ""
+    return report_text(report.meta.title, values, changed, report.meta.date)
+
+
+def redline_blocks(report, previous: dict) -> list:
+    """The document's blocks with tracked changes against the previous build."""
+    blocks, _ = redline(from_plain(previous["blocks"]), report.narrative.blocks)
+    return blocks
