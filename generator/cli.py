@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
@@ -109,5 +110,24 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
     sys.exit(1 if job.failures else 0)
 
 
+def run() -> None:
+    """Console entry point: `main`, then a quick exit.
+
+    Everything is written and flushed by then (files are renamed into place before the
+    summary prints), so the interpreter's slow teardown of matplotlib and friends (~0.15 s)
+    is skipped."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        click.echo(code, err=True)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

@@ -185,3 +185,17 @@ def test_all_regions_in_parallel_use_their_own_terms(sample):
     assert "我区" in jiangcheng and "区委" in jiangcheng and "我市" not in jiangcheng
     anping = doc_text(out / "临江市安平市干部教育培训规划实施情况评估报告.docx")
     assert "我市" in anping and "安平市贯彻落实" in anping
+
+
+def test_console_entry_point_exit_codes(sample):
+    import subprocess
+    import sys
+
+    def entry(*args):
+        return subprocess.run([sys.executable, "-c", "from generator.cli import run; run()", *args],
+                              capture_output=True, text=True, cwd=sample)
+
+    ok = entry("check")
+    assert ok.returncode == 0 and "检查通过" in ok.stdout
+    bad = entry("build", "--region", "不存在县")
+    assert bad.returncode == 1 and "地区表中没有" in bad.stderr and "Traceback" not in bad.stderr
