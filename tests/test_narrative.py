@@ -179,3 +179,12 @@ def test_compare_chart_keeps_top_bottom_and_own_region_in_large_batches():
     assert len(spec.labels) == COMPARE_MAX + 1 and "县20" in spec.labels
     assert {"县00", "县09", "县30", "县39"} <= set(spec.labels)
     assert len(_compare(ds, batch.region("市"), "比较").labels) == COMPARE_MAX
+
+
+def test_county_level_city_compares_with_the_named_city(tmp_path):
+    ds = _dataset()
+    ds.regions[1] = Region("青石县", "县级市", "临江市", "青石")
+    (tmp_path / "report.md.j2").write_text("{{ t.we }}{{ v.share.vs_avg }}。\n", encoding="utf-8")
+    m = region_metrics(ds, "青石县", 2025, 2023, 2027)
+    n = NarrativeRenderer(tmp_path).render(CFG, m, peers_n=2)
+    assert n.text.strip() == "我市低于临江市平均水平3.0个百分点。"

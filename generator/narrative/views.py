@@ -168,10 +168,11 @@ class IndicatorView:
             return self._missing()
         diff = value - avg
         decimals = max(self._ind.decimals, 1) if self._ind.kind is Kind.PERCENT else self._ind.decimals
+        city = self._ctx.city_word
         if fmt.round_half_up(abs(diff), decimals) == 0:
-            return "与全市平均水平持平"
+            return f"与{city}平均水平持平"
         word = "高于" if diff > 0 else "低于"
-        return f"{word}全市平均水平{self._diff_text(diff)}"
+        return f"{word}{city}平均水平{self._diff_text(diff)}"
 
     def _score_text(self, score: float | None) -> str:
         if score is None:
@@ -225,6 +226,10 @@ class RenderContext:
     def __init__(self, metrics: RegionMetrics):
         self.region = metrics.region
         self.year = metrics.year
+        # how a county names the city it is compared with: 全市, except in a 县级市's own
+        # report, where 全市 means itself
+        region = metrics.region
+        self.city_word = region.parent if region.level == "县级市" and region.parent else "全市"
         self.found: dict[tuple[str, int | None], Missing] = {}
         self.views = {c: IndicatorView(m, self) for c, m in metrics.indicators.items()}
 
