@@ -290,6 +290,14 @@ def load_config(path: Path | str) -> ReportConfig:
                 terms[level][k] = v.strip()
 
     layout = _get(raw, "format", dict, errors, required=False, default={}) or {}
+    if layout:
+        from .errors import LayoutError
+        from .layout.profile import Profile  # cheap: no python-docx import
+
+        try:
+            Profile.from_mapping(layout)
+        except LayoutError as exc:
+            errors.add("format", exc.message)
     header = _get(raw, "header", dict, errors, required=False, default={}) or {}
 
     for key, pattern in (("title", title), ("organ", organ)):

@@ -68,3 +68,11 @@ def test_missing_file_and_broken_yaml(tmp_path):
     p.write_text("title: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="格式有误"):
         load_config(p)
+
+
+def test_bad_format_key_is_reported_with_the_config(tmp_path):
+    with pytest.raises(ConfigError, match="format：.*body_fnot"):
+        load_config(_write(tmp_path, GOOD + "format: {body_fnot: 仿宋}\n"))
+    (tmp_path / "ok").mkdir()
+    cfg = load_config(_write(tmp_path / "ok", GOOD + "format: {body_font: 仿宋, heading2_font: 楷体}\n"))
+    assert cfg.layout == {"body_font": "仿宋", "heading2_font": "楷体"}
