@@ -58,12 +58,10 @@ def _run(task: Task) -> tuple[str, Rendered | None, str | None]:
 
 def _warm_up() -> None:
     """Load the heavy libraries and the chart font in a worker before any task arrives."""
-    import docx  # noqa: F401
-
-    from . import charts
-    from .layout import document  # noqa: F401
+    from . import charts, layout
 
     charts.warm_up()
+    layout.warm_up()
 
 
 class Pool:

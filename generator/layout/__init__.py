@@ -13,7 +13,12 @@ from generator.layout.profile import Profile
 if TYPE_CHECKING:
     from generator.blocks import Block, DocumentMeta, TableData
 
-__all__ = ["Profile", "render_docx"]
+__all__ = ["Profile", "render_docx", "warm_up"]
+
+
+def warm_up() -> None:
+    """Import python-docx now (before worker processes are forked, so they inherit it)."""
+    import generator.layout.document  # noqa: F401
 
 
 def render_docx(blocks: list[Block], meta: DocumentMeta, images: dict[str, bytes],
