@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fmt
-from .blocks import DocumentMeta, Figure, Paragraph, Run
+from .blocks import Attachment, DocumentMeta, Figure, Paragraph, Run
 from .config import ReportConfig, load_config
 from .errors import DataError, ReportError, TemplateError
 from .figures import chart_specs
@@ -99,15 +99,11 @@ def document_meta(cfg: ReportConfig, region: Region, narrative: Narrative) -> Do
         created = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     else:
         created = f"{cfg.date.isoformat()}T00:00:00Z"
-    attachments = [b.title for b in narrative.blocks if type(b).__name__ == "Attachment"]
-    h = cfg.header
+    attachments = [b.title for b in narrative.blocks if isinstance(b, Attachment)]
+    header = {k: str(v).format(region=region.name) for k, v in cfg.header.items()}
     return DocumentMeta(
         title=cfg.title_for(region.name), organ=cfg.organ_for(region.name),
-        date=fmt.date(cfg.date), attachments=attachments,
-        issuer_mark=h.get("issuer_mark", "").format(region=region.name),
-        doc_number=h.get("doc_number", ""), copy_to=h.get("copy_to", ""),
-        printer=h.get("printer", "").format(region=region.name),
-        print_date=h.get("print_date", ""), created=created)
+        date=fmt.date(cfg.date), attachments=attachments, created=created, **header)
 
 
 def _attach_charts(ds: Dataset, report_metrics: RegionMetrics, narrative: Narrative) -> dict:

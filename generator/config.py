@@ -95,6 +95,7 @@ class ReportConfig:
 KNOWN_KEYS = {"title", "organ", "year", "date", "as_of", "plan", "data", "templates", "output",
               "validation", "status", "wording", "terms", "format", "header"}
 _PATTERN_FIELDS = {"year", "city", "county", "region"}
+HEADER_KEYS = ("issuer_mark", "doc_number", "copy_to", "printer", "print_date")
 
 
 class _Collector:
@@ -299,6 +300,15 @@ def load_config(path: Path | str) -> ReportConfig:
         except LayoutError as exc:
             errors.add("format", exc.message)
     header = _get(raw, "header", dict, errors, required=False, default={}) or {}
+    for k, v in header.items():
+        if k not in HEADER_KEYS:
+            errors.add(f"header.{k}", f"不认识的版头/版记项，可用的有：{'、'.join(HEADER_KEYS)}")
+        elif not isinstance(v, (str, int)):
+            errors.add(f"header.{k}", "应为文字")
+        else:
+            for name in re.findall(r"{(\w*)}", str(v)):
+                if name != "region":
+                    errors.add(f"header.{k}", f"「{{{name}}}」不可用，只能用 {{region}}")
 
     for key, pattern in (("title", title), ("organ", organ)):
         if pattern:

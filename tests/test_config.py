@@ -76,3 +76,9 @@ def test_bad_format_key_is_reported_with_the_config(tmp_path):
     (tmp_path / "ok").mkdir()
     cfg = load_config(_write(tmp_path / "ok", GOOD + "format: {body_font: 仿宋, heading2_font: 楷体}\n"))
     assert cfg.layout == {"body_font": "仿宋", "heading2_font": "楷体"}
+
+
+def test_header_keys_and_patterns_are_checked(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load_config(_write(tmp_path, GOOD + "header: {issuer: x, printer: '{city}组织部'}\n"))
+    assert "header.issuer：" in exc.value.message and "header.printer：" in exc.value.message
