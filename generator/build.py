@@ -256,7 +256,10 @@ def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
             w.changes = change_report(job.ds, report, previous, manifest.values)
         if w.changes:
             w.notes = notes_path(report.path)
-            atomic_write(w.notes, ("\ufeff" + w.changes).encode("utf-8"))
+            notes = ("\ufeff" + w.changes).encode("utf-8")
+            protect_edits(w.notes, manifest)
+            atomic_write(w.notes, notes)
+            manifest.record(w.notes, sha256(notes))
             if redline:
                 w.redline = redline_path(report.path)
                 data, _ = render_document(redline_blocks(report, previous), report.meta,

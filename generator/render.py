@@ -100,6 +100,8 @@ class Pool:
             self._start()
         done: dict[str, Rendered] = {}
         failed: dict[str, str] = {}
+        if progress is not None and hasattr(progress, "start"):
+            progress.start(len(tasks))
         results = self.executor.map(_run, tasks) if self.executor else map(_run, tasks)
         for region, rendered, error in results:
             if error:

@@ -16,10 +16,13 @@ def _shown(path: Path, root: Path) -> str:
 class Progress:
     """A progress bar on a terminal, one plain line per finished document otherwise."""
 
+    WIDTH = 24
+
     def __init__(self, echo, stream=None):
         self.echo = echo
         self.stream = stream or sys.stderr
         self.done = 0
+        self.total = 0
 
     def __enter__(self):
         return self
@@ -29,14 +32,20 @@ class Progress:
             self.stream.write("\n")
         return False
 
-    def __call__(self, region: str, error: str | None, total: int | None = None) -> None:
+    def start(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def __call__(self, region: str, error: str | None) -> None:
         self.done += 1
         state = "失败" if error else "完成"
+        of = f"{self.done}/{self.total}" if self.total else str(self.done)
         if self.stream.isatty():
-            self.stream.write(f"\r正在生成：第 {self.done} 份（{region}，{state}）\033[K")
+            filled = self.WIDTH * self.done // max(self.total, self.done)
+            bar = "█" * filled + "░" * (self.WIDTH - filled)
+            self.stream.write(f"\r生成中 {bar} {of}  {region}{state}\033[K")
             self.stream.flush()
         else:
-            self.echo(f"[{self.done}] {region} {state}", err=True)
+            self.echo(f"[{of}] {region} {state}", err=True)
 
 
 def _table(rows: list[list[str]]) -> list[str]:

@@ -199,3 +199,25 @@ def test_console_entry_point_exit_codes(sample):
     assert ok.returncode == 0 and "检查通过" in ok.stdout
     bad = entry("build", "--region", "不存在县")
     assert bad.returncode == 1 and "地区表中没有" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_progress_bar_on_a_terminal_and_plain_lines_otherwise():
+    import io
+
+    from generator.summary import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    with Progress(print, tty) as p:
+        p.start(4)
+        p("青石县", None)
+        p("白沙县", "数据有误")
+    assert "2/4" in tty.getvalue() and "█" * 12 in tty.getvalue() and "白沙县失败" in tty.getvalue()
+    lines = []
+    with Progress(lambda text, err=False: lines.append(text), io.StringIO()) as p:
+        p.start(2)
+        p("青石县", None)
+    assert lines == ["[1/2] 青石县 完成"]
