@@ -188,3 +188,14 @@ def test_county_level_city_compares_with_the_named_city(tmp_path):
     m = region_metrics(ds, "青石县", 2025, 2023, 2027)
     n = NarrativeRenderer(tmp_path).render(CFG, m, peers_n=2)
     assert n.text.strip() == "我市低于临江市平均水平3.0个百分点。"
+
+
+def test_missing_year_inside_a_cumulative_figure_is_named(tmp_path):
+    ds = _dataset()
+    del ds.values[("临江市", 2024, "classes")]
+    (tmp_path / "report.md.j2").write_text("累计{{ v.classes.cum }}期，完成{{ v.classes.rate }}。\n",
+                                           encoding="utf-8")
+    m = region_metrics(ds, "临江市", 2025, 2023, 2027)
+    n = NarrativeRenderer(tmp_path).render(CFG, m, peers_n=2)
+    assert [str(x) for x in n.missing] == ["临江市2024年「轮训班期数」（classes）"]
+    assert n.text.count("【待补：轮训班期数】") == 2

@@ -75,6 +75,9 @@ class IndicatorView:
 
     # -- plumbing -------------------------------------------------------------------------
     def _missing(self, year: int | None = None) -> str:
+        if year is None:  # a derived figure (cumulative, rate …): name the year that lacks data
+            gaps = [y for y, v in sorted(self._m.by_year.items()) if v in (None, "")]
+            year = self._m.year if self._m.year in gaps or not gaps else gaps[0]
         return self._ctx.missing(self._ind, year)
 
     def _fmt(self, value, year: int | None = None) -> str:
