@@ -14,13 +14,26 @@ from pathlib import Path
 from . import fmt
 from .blocks import Attachment, DocumentMeta, Figure, Paragraph, Run
 from .config import ReportConfig, load_config
-from .errors import DataError, ReportError, TemplateError
+from .errors import DataError, ReportError
 from .figures import chart_specs
 from .metrics import MetricsBatch, RegionMetrics
 from .model import Dataset, Region
 from .narrative import Narrative, NarrativeRenderer
-from .narrative.views import Missing
-from .output import Manifest, atomic_write, output_path, protect_edits, sha256
+from .narrative.views import Missing, marker
+from .output import (
+    Manifest,
+    atomic_write,
+    commit_temp,
+    discard_temp,
+    file_sha256,
+    load_snapshot,
+    notes_path,
+    output_path,
+    protect_edits,
+    redline_path,
+    save_snapshot,
+    sha256,
+)
 
 
 @dataclass
@@ -33,7 +46,10 @@ class RegionReport:
     meta: DocumentMeta
     specs: dict[str, object]
     path: Path
-    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[Missing]:
+        return self.narrative.missing
 
 
 @dataclass
@@ -106,17 +122,14 @@ def document_meta(cfg: ReportConfig, region: Region, narrative: Narrative) -> Do
         date=fmt.date(cfg.date), attachments=attachments, created=created, **header)
 
 
-def _attach_charts(ds: Dataset, report_metrics: RegionMetrics, narrative: Narrative) -> dict:
+def _attach_charts(batch: MetricsBatch, report_metrics: RegionMetrics, narrative: Narrative) -> dict:
     """Chart specs for the figures of the narrative; a figure without data becomes a 【待补】 line."""
     figures = {b.key: b.title for b in narrative.blocks if isinstance(b, Figure)}
-    specs = chart_specs(ds, report_metrics, figures)
-    for key, spec in specs.items():
-        if isinstance(spec, KeyError):
-            raise TemplateError(f"模板中的图表「{key}」不存在。可用的图表键：completion、county_compare、trend、structure")
+    specs = chart_specs(batch, report_metrics, figures)
     for i, b in enumerate(narrative.blocks):
         if isinstance(b, Figure) and specs.get(b.key) is None:
             name = f"图{b.number}　{b.title}的数据"
-            narrative.blocks[i] = Paragraph([Run(f"【待补：{name}】", missing=True)])
+            narrative.blocks[i] = Paragraph([Run(marker(name), missing=True)])
             narrative.missing.append(Missing(report_metrics.region.name, b.key, name, None))
     return {k: s for k, s in specs.items() if s is not None}
 
@@ -175,7 +188,7 @@ def _region_report(cfg, ds, batch: MetricsBatch, renderer, region: Region, peers
                    paths: dict) -> RegionReport:
     m = batch.region(region.name)
     narrative = renderer.render(cfg, m, peers_n)
-    specs = _attach_charts(ds, m, narrative)
+    specs = _attach_charts(batch, m, narrative)
     path = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,
                        region=region.name, is_city=region.is_city)
     if path in paths:
@@ -183,7 +196,7 @@ def _region_report(cfg, ds, batch: MetricsBatch, renderer, region: Region, peers
                           "请在 report.yaml 的 output.filename 中加入 {region} 或 {county}。")
     paths[path] = region.name
     meta = document_meta(cfg, region, narrative)
-    return RegionReport(region, m, narrative, meta, specs, path, narrative.missing)
+    return RegionReport(region, m, narrative, meta, specs, path)
 
 
 def strict_check(job: Job, keep_going: bool = False) -> None:
@@ -211,15 +224,6 @@ def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
     overwritten; each rebuilt document that had a previous build gets a 修订说明 beside it
     (and with `redline` a tracked-changes copy).
     """
-    from .output import (
-        commit_temp,
-        discard_temp,
-        file_sha256,
-        load_snapshot,
-        notes_path,
-        redline_path,
-        save_snapshot,
-    )
     from .regen import change_report, content_hash, redline_blocks, snapshot, value_snapshot
     from .render import Pool, Task, render_document
 

@@ -81,9 +81,9 @@ class ReportConfig:
     @property
     def time_progress(self) -> float:
         """Share of the plan period elapsed at the end of the report year, in percent."""
-        span = self.plan.end - self.plan.start + 1
-        done = min(max(self.year - self.plan.start + 1, 0), span)
-        return done / span * 100
+        from .metrics import time_progress
+
+        return time_progress(self.year, self.plan.start, self.plan.end)
 
     def title_for(self, region: str) -> str:
         return self.title.format(region=region, plan=self.plan.name, year=self.year)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .chartspec import CompareChart, ProgressChart, StructureChart, TrendChart
-from .metrics import RegionMetrics
-from .model import Dataset, TargetType
+from .errors import TemplateError
+from .metrics import MetricsBatch, RegionMetrics
+from .model import TargetType
 
 # Training by type: the trend and structure charts show these, labelled by the short name.
 TRAINING_TYPES = (
@@ -21,16 +22,15 @@ def _num(v):
     return float(v) if isinstance(v, (int, float)) else None
 
 
-def chart_specs(ds: Dataset, m: RegionMetrics, titles: dict[str, str]) -> dict[str, object]:
+def chart_specs(batch: MetricsBatch, m: RegionMetrics, titles: dict[str, str]) -> dict[str, object]:
     """Specs for the charts the templates ask for (`titles`: key → caption); None where data is lacking."""
-    specs: dict[str, object] = {}
-    for key, title in titles.items():
-        builder = _BUILDERS.get(key)
-        specs[key] = builder(ds, m, title) if builder else KeyError(key)
-    return specs
+    unknown = [k for k in titles if k not in _BUILDERS]
+    if unknown:
+        raise TemplateError(f"模板中的图表「{'、'.join(unknown)}」不存在。可用的图表键：{'、'.join(_BUILDERS)}")
+    return {key: _BUILDERS[key](batch, m, title) for key, title in titles.items()}
 
 
-def _completion(ds, m, title):
+def _completion(batch, m, title):
     rows = [(x.indicator.name, x.rate) for x in m.indicators.values()
             if x.indicator.target_type is TargetType.CUMULATIVE and x.rate is not None]
     if not rows:
@@ -39,19 +39,18 @@ def _completion(ds, m, title):
                          m.time_progress)
 
 
-def _compare(ds, m, title):
+def _compare(batch, m, title):
+    ds = batch.ds
     if COMPARE_INDICATOR not in ds.indicators:
         return None
     ind = ds.indicators[COMPARE_INDICATOR]
-    from .metrics import series
-
     pairs = []
-    for name in m.peers:
-        v = _num(series(ds, name, ind.code, range(m.year, m.year + 1))[m.year])
+    for name in m.peers:  # the batch computed every region once
+        v = _num(batch.base(name)[ind.code].value)
         if v is None:
             return None
         pairs.append((name, v))
-    city = _num(series(ds, ds.city.name, ind.code, range(m.year, m.year + 1))[m.year])
+    city = _num(batch.base(ds.city.name)[ind.code].value)
     if city is None or not pairs:
         return None
     if len(pairs) > COMPARE_MAX:  # a bar per unit stops being readable (and costs memory)
@@ -66,7 +65,7 @@ def _compare(ds, m, title):
                         highlight=None if m.region.is_city else m.region.name)
 
 
-def _trend(ds, m, title):
+def _trend(batch, m, title):
     series = []
     for code, label in TRAINING_TYPES:
         if code not in m.indicators:
@@ -76,10 +75,10 @@ def _trend(ds, m, title):
     years = tuple(sorted(m.indicators[TRAINING_TYPES[0][0]].by_year))
     if all(v is None for _, vals in series for v in vals):
         return None
-    return TrendChart(title, years, tuple(series), ds.indicators[TRAINING_TYPES[0][0]].unit, 0)
+    return TrendChart(title, years, tuple(series), batch.ds.indicators[TRAINING_TYPES[0][0]].unit, 0)
 
 
-def _structure(ds, m, title):
+def _structure(batch, m, title):
     values = []
     for code, _ in TRAINING_TYPES:
         v = _num(m.indicators[code].value) if code in m.indicators else None
@@ -87,7 +86,7 @@ def _structure(ds, m, title):
             return None
         values.append(v)
     return StructureChart(title, tuple(label for _, label in TRAINING_TYPES), tuple(values),
-                          ds.indicators[TRAINING_TYPES[0][0]].unit, 0)
+                          batch.ds.indicators[TRAINING_TYPES[0][0]].unit, 0)
 
 
 _BUILDERS = {"completion": _completion, "county_compare": _compare, "trend": _trend,

@@ -116,10 +116,6 @@ class IndicatorMetrics:
     lowest_value: float | None = None
     highest_value: float | None = None
 
-    @property
-    def code(self) -> str:
-        return self.indicator.code
-
 
 @dataclass
 class RegionMetrics:

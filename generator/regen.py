@@ -42,15 +42,13 @@ def change_report(ds: Dataset, report, previous: dict, old_values: dict | None) 
 
     Values listed are the region's own (the city's report lists every region's, as it compares
     them all); sentences are those of the document that differ."""
-    from .narrative.views import value_text
+    from .narrative.views import value_with_unit
 
     inds = ds.indicators
     names = {c: i.name for c, i in inds.items()}
 
     def show(code, value):
-        if code in inds and isinstance(value, (int, float)):
-            return value_text(inds[code], value) + ("" if inds[code].unit == "%" else inds[code].unit)
-        return str(value)
+        return value_with_unit(inds[code], value) if code in inds else str(value)
 
     values = value_changes(old_values, value_snapshot(ds), names, show) if old_values else []
     if not report.region.is_city:

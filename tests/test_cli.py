@@ -221,3 +221,11 @@ def test_progress_bar_on_a_terminal_and_plain_lines_otherwise():
         p.start(2)
         p("青石县", None)
     assert lines == ["[1/2] 青石县 完成"]
+
+
+def test_unknown_chart_key_in_a_template_is_named(sample):
+    p = sample / "templates" / "40_closing.md.j2"
+    p.write_text(p.read_text(encoding="utf-8") + "\n```figure nope\n不存在的图\n```\n", encoding="utf-8")
+    r = run(sample, "build")
+    assert r.exit_code == 1 and "「nope」不存在" in r.output and "county_compare" in r.output
+    assert not (sample / CITY_DOC).exists()

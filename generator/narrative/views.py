@@ -59,6 +59,18 @@ def value_text(ind: Indicator, value, *, decimals: int | None = None) -> str:
     return fmt.number(value, d, ind.scale)
 
 
+def value_with_unit(ind: Indicator, value) -> str:
+    """A value with its unit, as a change report lists it: 1390人次, 74.2% (the % is the unit)."""
+    if not isinstance(value, (int, float)):
+        return str(value)
+    return value_text(ind, value) + ("" if ind.unit == "%" else ind.unit)
+
+
+def marker(name: str) -> str:
+    """The text of a 【待补】 placeholder."""
+    return f"【待补：{name}】"
+
+
 def target_text(ind: Indicator, value: float) -> str:
     """Targets are policy figures: 70% rather than 70.0% when they are whole."""
     decimals = 0 if float(value).is_integer() else ind.decimals
@@ -242,4 +254,4 @@ class RenderContext:
     def missing(self, ind: Indicator, year: int | None) -> str:
         key = (ind.code, year)
         self.found.setdefault(key, Missing(self.region.name, ind.code, ind.name, year))
-        return f"`【待补：{ind.name}】`"
+        return f"`{marker(ind.name)}`"
