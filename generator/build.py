@@ -21,6 +21,7 @@ from .model import Dataset, Region
 from .narrative import Narrative, NarrativeRenderer
 from .narrative.views import Missing, marker
 from .output import (
+    STATE,
     Manifest,
     atomic_write,
     commit_temp,
@@ -224,28 +225,42 @@ def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
     overwritten; each rebuilt document that had a previous build gets a 修订说明 beside it
     (and with `redline` a tracked-changes copy).
     """
-    from .regen import change_report, content_hash, redline_blocks, snapshot, value_snapshot
-    from .render import Pool, Task, render_document
+    from .regen import content_hash, value_snapshot
+    from .render import Pool, Task
 
     out = job.cfg.output
     manifest = Manifest.load(out)
     hashes = {r.region.name: content_hash(r, job.cfg.layout) for r in job.reports}
-    todo = [r for r in job.reports if force or not manifest.up_to_date(r.path, hashes[r.region.name])]
-    cache = out / ".reportgen" / "charts"
+    todo = {r.region.name for r in job.reports
+            if force or not manifest.up_to_date(r.path, hashes[r.region.name])}
+    cache = out / STATE / "charts"
     tasks = [Task(r.region.name, r.narrative.blocks, r.meta, r.specs, job.cfg.layout, r.path, cache)
-             for r in todo]
-    with (pool or Pool(1)) as workers:
-        done, failed = workers.run(tasks, progress)
+             for r in job.reports if r.region.name in todo]
+    done, failed = (pool or Pool(1)).run(tasks, progress)
     job.failures.update(failed)
-    if job.failures and not keep_going:
+    try:
+        if job.failures and not keep_going:
+            raise ReportError(failure_message(job.failures, len(job.reports)))
+        written = _put_in_place(job, manifest, hashes, todo, done, cache, redline)
+    finally:  # whatever was not renamed into place (an error midway) leaves no temporary file
         for rendered in done.values():
             discard_temp(rendered.temp)
-        raise ReportError(failure_message(job.failures, len(job.reports)))
+    if any(not w.skipped for w in written):
+        manifest.values = value_snapshot(job.ds)
+        manifest.save()
+    return written
 
+
+def _put_in_place(job: Job, manifest: Manifest, hashes: dict, todo: set, done: dict, cache: Path,
+                  redline: bool) -> list[Written]:
+    from .regen import change_report, redline_blocks, snapshot
+    from .render import render_document
+
+    out = job.cfg.output
     written = []
     for report in job.reports:
         name = report.region.name
-        if report not in todo:
+        if name not in todo:
             edited = file_sha256(report.path) != manifest.written_hash(report.path)
             written.append(Written(name, report.path, skipped=True, edited=edited,
                                    missing=len(report.missing)))
@@ -275,9 +290,6 @@ def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
         manifest.record(report.path, rendered.sha256, hashes[name])
         save_snapshot(out, report.path, snapshot(report))
         written.append(w)
-    if any(not w.skipped for w in written):
-        manifest.values = value_snapshot(job.ds)
-        manifest.save()
     return written
 
 

@@ -229,3 +229,20 @@ def test_unknown_chart_key_in_a_template_is_named(sample):
     r = run(sample, "build")
     assert r.exit_code == 1 and "「nope」不存在" in r.output and "county_compare" in r.output
     assert not (sample / CITY_DOC).exists()
+
+
+def test_a_write_failure_midway_leaves_no_temporary_files(sample, monkeypatch):
+    import generator.build as build_module
+    from generator.errors import OutputError
+
+    real, calls = build_module.commit_temp, []
+
+    def flaky(tmp, path):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OutputError(f"无法写入「{path}」：测试")
+        real(tmp, path)
+    monkeypatch.setattr(build_module, "commit_temp", flaky)
+    r = run(sample, "build", "--all", "--jobs", "1")
+    assert r.exit_code == 1 and "无法写入" in r.output
+    assert not [p for p in (sample / "output").rglob(".tmp-*")]

@@ -24,8 +24,6 @@ class Narrative:
 
     blocks: list
     missing: list[Missing]
-    markup: str
-    context: RenderContext
 
     @property
     def text(self) -> str:
@@ -84,7 +82,7 @@ class NarrativeRenderer:
         for b in blocks:
             if isinstance(b, Table):
                 b.data = build_table(b.key, ctx.views, metrics.time_progress, source)
-        return Narrative(blocks, ctx.missing_list(), markup, ctx)
+        return Narrative(blocks, ctx.missing_list())
 
 
 TABLES = {"indicators": indicator_table}
