@@ -35,13 +35,11 @@ DEFAULT_TERMS: dict[str, dict[str, str]] = {
           "cadres": "区管干部", "direct_units": "区直单位", "level": "区级",
           "lower": "街道（乡镇）", "situation": "区情区策", "leaders": "科级以上领导干部",
           "senior": "乡科级领导干部"},
-    "县级市": {"we": "我市", "whole": "全市", "committee": "市委", "standing": "市委常委会",
-            "org_dept": "市委组织部", "propaganda": "市委宣传部",
-            "party_school": "市委党校", "finance": "市财政局", "hr": "市人社局",
-            "cadres": "市管干部", "direct_units": "市直单位", "level": "市级",
-            "lower": "乡镇（街道）", "situation": "市情市策", "leaders": "科级以上领导干部",
-            "senior": "乡科级领导干部"},
 }
+# A 县级市 speaks of itself as 市 but manages what a 县 does.
+DEFAULT_TERMS["县级市"] = {**DEFAULT_TERMS["市"], "party_school": "市委党校",
+                         "lower": "乡镇（街道）", "leaders": "科级以上领导干部",
+                         "senior": "乡科级领导干部"}
 
 DEFAULT_WORDING = {"leader": "习近平总书记", "thought": "习近平新时代中国特色社会主义思想"}
 

@@ -57,7 +57,8 @@ def _run(task: Task) -> tuple[str, Rendered | None, str | None]:
 
 
 def _warm_up() -> None:
-    """Load the heavy libraries and the chart font in a worker before any task arrives."""
+    """Load the heavy libraries and the chart font: in the main process before forking (the
+    workers inherit them), or in each worker where processes are spawned instead."""
     from . import charts, layout
 
     charts.warm_up()

@@ -80,7 +80,7 @@ def parse(text: str, source: str = "模板") -> list:
             blocks.append(Paragraph(_runs(tokens[i + 1], line)))
             i += 3
         elif tok.type == "bullet_list_open":
-            items, depth, i = [], 0, i + 1
+            items, i = [], i + 1
             current: list[Run] = []
             while True:
                 t = tokens[i]
@@ -97,7 +97,6 @@ def parse(text: str, source: str = "模板") -> list:
                 elif t.type not in ("paragraph_open", "paragraph_close"):
                     raise TemplateError(f"{line}：列表项中只能写文字")
                 i += 1
-            del depth
             blocks.append(ItemGroup(items, joined=tok.markup == "+"))
             i += 1
         elif tok.type == "ordered_list_open":

@@ -97,11 +97,17 @@ class IndicatorView:
             return self._missing(year)
         return value_text(self._ind, value)
 
+    @property
+    def _diff_decimals(self) -> int:
+        """Decimals of a difference: rates differ in tenths of a point at least."""
+        d = self._ind.decimals
+        return max(d, 1) if self._ind.kind is Kind.PERCENT else d
+
     def _diff_text(self, diff: float) -> str:
         """A difference of two values of this indicator: 个百分点 for rates, units otherwise."""
         if self._ind.kind is Kind.PERCENT:
-            return fmt.points(diff, max(self._ind.decimals, 1))
-        return fmt.number(abs(diff), self._ind.decimals, self._ind.scale) + self._ind.unit
+            return fmt.points(diff, self._diff_decimals)
+        return fmt.number(abs(diff), self._diff_decimals, self._ind.scale) + self._ind.unit
 
     def __str__(self) -> str:
         return self._fmt(self._m.value, self._m.year)
