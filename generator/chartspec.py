@@ -98,7 +98,12 @@ class ProgressChart:
 
 @dataclass(frozen=True)
 class CompareChart:
-    """Counties compared on one indicator, sorted descending, against the average."""
+    """Counties compared on one indicator, sorted descending, against the benchmark.
+
+    `average` and `average_label` are the report's one benchmark (the city's own value,
+    labelled 全市平均 in the city report and 临江市平均 in a county's): see
+    model.Region.benchmark_label; the prose compares with the same value and label.
+    """
 
     title: str
     labels: tuple[str, ...]
@@ -107,7 +112,7 @@ class CompareChart:
     unit: str
     decimals: int
     highlight: str | None = None
-    average_label: str = "全市平均"
+    average_label: str = "平均"
 
     def __post_init__(self) -> None:
         _freeze(self)

@@ -62,7 +62,8 @@ def _compare(batch, m, title):
         pairs = [p for p in pairs if p in keep]
     return CompareChart(title, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), city,
                         ind.unit, ind.decimals,
-                        highlight=None if m.region.is_city else m.region.name)
+                        highlight=None if m.region.is_city else m.region.name,
+                        average_label=m.region.benchmark_label)
 
 
 def _trend(batch, m, title):

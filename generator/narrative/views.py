@@ -8,12 +8,14 @@ recorded, so the build can list it or, with --strict, fail.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from .. import fmt
-from ..metrics import AHEAD, BEHIND, IndicatorMetrics, RegionMetrics
+from ..metrics import AHEAD, BEHIND, MET, ON_TRACK, IndicatorMetrics, RegionMetrics
 from ..model import Indicator, Kind, TargetType
+from . import judge
 
 _MD_SPECIAL = re.compile(r"([\\`*_#<>\[\]!|~])")
 
@@ -178,22 +180,195 @@ class IndicatorView:
     def city(self) -> str:
         return self._fmt(self._m.city)
 
+    # -- the benchmark: one value, one label, for prose, chart and table -----------------
     @property
-    def avg(self) -> str:
-        return self._fmt(self._m.peer_avg)
+    def benchmark(self) -> str:
+        """The value a county is compared with: the city's own figure (weighted as the
+        catalog says, because the city's figure is computed from the city's totals)."""
+        return self._fmt(self._m.city)
+
+    avg = benchmark  # the README's older name: there is no second "average"
 
     @property
-    def vs_avg(self) -> str:
-        value, avg = self._m.value, self._m.peer_avg
-        if not isinstance(value, (int, float)) or avg is None:
+    def vs_benchmark(self) -> str:
+        """高于临江市平均水平2.4学时 / 与临江市平均水平持平."""
+        value, bench = self._m.value, self._m.city
+        if not isinstance(value, (int, float)) or not isinstance(bench, (int, float)):
             return self._missing()
-        diff = value - avg
-        decimals = max(self._ind.decimals, 1) if self._ind.kind is Kind.PERCENT else self._ind.decimals
-        city = self._ctx.city_word
-        if fmt.round_half_up(abs(diff), decimals) == 0:
-            return f"与{city}平均水平持平"
+        diff = value - bench
+        label = self._ctx.benchmark_label
+        if fmt.round_half_up(abs(diff), self._diff_decimals) == 0:
+            return f"与{label}水平持平"
         word = "高于" if diff > 0 else "低于"
-        return f"{word}{city}平均水平{self._diff_text(diff)}"
+        return f"{word}{label}水平{self._diff_text(diff)}"
+
+    vs_avg = vs_benchmark
+
+    @property
+    def above_benchmark(self) -> bool:
+        value, bench = self._m.value, self._m.city
+        return isinstance(value, (int, float)) and isinstance(bench, (int, float)) and value > bench
+
+    # -- judgements: decided here from the figure, worded by the templates ---------------
+    @property
+    def ok(self) -> bool:
+        """On track, met or ahead of its target: may be cited as an achievement."""
+        return judge.is_ok(self._m.status)
+
+    @property
+    def trend(self) -> str | None:
+        """'up' / 'down' / 'flat' year on year (None without both years)."""
+        return judge.direction(self._m.prev, self._m.value, is_rate=self._ind.kind is Kind.PERCENT)
+
+    rising = property(lambda self: self.trend == judge.UP)
+    falling = property(lambda self: self.trend == judge.DOWN)
+
+    @property
+    def sound(self) -> bool:
+        """Fit to be cited as experience: present, not lagging its target, not falling."""
+        if self.missing or self.falling:
+            return False
+        return self._m.status is None or self.ok
+
+    @property
+    def rose_each_year(self) -> bool:
+        """Grew in every year of the plan so far (连续增长)."""
+        return judge.rose_each_year(self._m.by_year)
+
+    @property
+    def held(self) -> bool:
+        """An annual target met in every year with data (持续高于…); for others, `ok`."""
+        if self._ind.target_type is not TargetType.ANNUAL or self._m.target is None:
+            return self.ok
+        values = [v for v in self._m.by_year.values() if isinstance(v, (int, float))]
+        return bool(values) and all(v >= self._m.target for v in values) and self.ok
+
+    @property
+    def narrow(self) -> bool:
+        """Meets its requirement without a margin (进度正常 / 达标, not 超额完成)."""
+        return self._m.status in (ON_TRACK, MET)
+
+    @property
+    def verdict(self) -> str:
+        """How the figure stands against its requirement, as a clause.
+
+        Cumulative: 超过时序进度1.7个百分点 / 达到时序进度要求 / 低于时序进度3.7个百分点;
+        annual: 超过90%的年度目标… / 达到95%的年度目标要求 / 距80%的年度目标尚差14.2个百分点.
+        """
+        status = self._m.status
+        if status is None:
+            return self.status
+        if self.cumulative:
+            if status == AHEAD:
+                return f"超过时序进度{self.gap}"
+            return f"低于时序进度{self.gap}" if status == BEHIND else "达到时序进度要求"
+        target = self.target + ("" if self.unit == "%" else self.unit)
+        if status == BEHIND:
+            return f"距{target}的年度目标尚差{self.gap}"
+        if status == AHEAD:
+            return f"超过{target}的年度目标{self.gap}"
+        return f"达到{target}的年度目标要求"
+
+    @property
+    def shortfall(self) -> float:
+        """How far short of its requirement, relative to it (0 when not lagging)."""
+        return judge.shortfall(self._m.status, self._m.rate, self._ctx.progress, self.cumulative)
+
+    @property
+    def remaining(self) -> str:
+        """What is left of a cumulative target: 1310名 (empty when reached or not cumulative)."""
+        m = self._m
+        if not self.cumulative or m.cum is None or m.target is None or m.cum >= m.target:
+            return ""
+        return fmt.number(m.target - m.cum, self._ind.decimals, self._ind.scale) + self._ind.unit
+
+    @property
+    def per_year_needed(self) -> str:
+        """What each remaining plan year must add to reach a cumulative target: 655名."""
+        m, years = self._m, self._ctx.years_left
+        if not self.remaining or years <= 0:
+            return ""
+        need = (m.target - m.cum) / years
+        if self._ind.decimals == 0:
+            need = math.ceil(need)  # whole things: round up, a year cannot add half a cadre
+        return fmt.number(need, self._ind.decimals, self._ind.scale) + self._ind.unit
+
+    @property
+    def problem(self) -> bool:
+        """A problem item may rest on this figure: it lags its target, falls year on year, or
+        ranks in the bottom part of the county-level units."""
+        return self.behind or self.falling or self.weak
+
+    # -- comparisons a sentence rests on --------------------------------------------------
+    def exceeds(self, other: IndicatorView) -> bool:
+        """This year's value is larger than another indicator's (both present)."""
+        a, b = self._m.value, other._m.value
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b
+
+    def grows_below(self, floor: IndicatorView) -> bool:
+        """Grew year on year by less than `floor` percent (e.g. funds against 年均增长8%)."""
+        pct, goal = self._m.change_pct, floor._m.value
+        return isinstance(pct, (int, float)) and isinstance(goal, (int, float)) and pct < goal
+
+    @property
+    def positive(self) -> bool:
+        """This year's value is above zero (a zero count is never listed as an achievement)."""
+        return isinstance(self._m.value, (int, float)) and self._m.value > 0
+
+    def cum_exceeds(self, n: float) -> bool:
+        """The plan-period total is above n (a list of n examples may precede 等N个)."""
+        return isinstance(self._m.cum, (int, float)) and self._m.cum > n
+
+    @property
+    def under_half(self) -> bool:
+        """A percentage below 50: most of what it covers is not covered (多数…尚未)."""
+        return isinstance(self._m.value, (int, float)) and self._m.value < 50
+
+    @property
+    def complete(self) -> bool:
+        """A percentage at 100 (全覆盖)."""
+        return isinstance(self._m.value, (int, float)) and self._m.value >= 100
+
+    @property
+    def wide_spread(self) -> bool:
+        """City report: the units' scores differ widely (分化明显): the best and the worst
+        are more than judge.WIDE_SPREAD points of completion (or percent of the value) apart."""
+        lo, hi = self._m.lowest_value, self._m.highest_value
+        return isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and hi - lo > judge.WIDE_SPREAD
+
+    # -- position among the county-level units (county reports) ---------------------------
+    @property
+    def position(self) -> str | None:
+        """'first' / 'top' / 'upper' / 'lower' / 'bottom' / 'last' among the units."""
+        return judge.position(self._m.rank, self._m.peers)
+
+    strong = property(lambda self: judge.strong(self.position))
+    weak = property(lambda self: judge.weak(self.position))
+
+    @property
+    def rank_phrase(self) -> str:
+        """位居临江市前列 / 处于临江市中下游 / 在临江市排名末位."""
+        if self.position is None:
+            return self._missing()
+        return judge.rank_phrase(self.position, self._ctx.city_word)
+
+    # -- facts for text indicators and approximate counts --------------------------------
+    @property
+    def given(self) -> bool:
+        """The region supplied this value (optional texts: woven in when given)."""
+        return not self.missing
+
+    @property
+    def about(self) -> str:
+        """This year's count as "550余" (余 only after a rounded number)."""
+        if not isinstance(self._m.value, (int, float)):
+            return self._fmt(self._m.value, self._m.year)
+        return fmt.approx(self._m.value)
+
+    @property
+    def cum_about(self) -> str:
+        """The plan-period total as "550余"."""
+        return self._missing() if self._m.cum is None else fmt.approx(self._m.cum)
 
     def _score_text(self, score: float | None) -> str:
         if score is None:
@@ -229,28 +404,53 @@ class Indicators:
 
 
 class Summary:
-    """`summary` in templates: counts and lists over the indicators that have plan targets."""
+    """`summary` in templates: the indicators with plan targets, counted from ONE set.
+
+    Every "N项 … 其中M项" of the report counts from `targeted` (the indicators of the
+    《实施方案》 that carry a target and have data this year), so the parts always add up.
+    `behind` lists annual floors first (a requirement missed this year), then cumulative
+    targets, each most serious first.
+    """
 
     def __init__(self, views: dict[str, IndicatorView]):
         targeted = [v for v in views.values() if v._m.status is not None]
         self.targeted = targeted
+        self.ok = [v for v in targeted if v.ok]
         self.ahead = [v for v in targeted if v.ahead]
-        self.behind = sorted((v for v in targeted if v.behind), key=lambda v: v._m.gap)
+        self.behind = sorted((v for v in targeted if v.behind),
+                             key=lambda v: (v.cumulative, -v.shortfall, v.code))
+        self.behind_annual = [v for v in self.behind if not v.cumulative]
+        self.behind_cumulative = [v for v in self.behind if v.cumulative]
+        self.narrow = [v for v in targeted if v.narrow]
+        self.falling = [v for v in targeted if v.falling]
+        self.falling_ok = [v for v in self.ok if v.falling]
+        self.falling_behind = [v for v in self.behind if v.falling]
+        # county reports: where the unit stands out among the county-level units
+        self.strengths = [v for v in targeted if v.strong]
+        self.weaknesses = sorted((v for v in targeted if v.weak),
+                                 key=lambda v: (-(v._m.rank or 0), v.code))
         self.n_targets = len(targeted)
+        self.n_ok = len(self.ok)
         self.n_ahead = len(self.ahead)
         self.n_behind = len(self.behind)
+        self.share_ok = judge.share_word(self.n_ok, self.n_targets)
+        # half or more lagging: a matter of duty and incentives, not of single indicators
+        self.half_behind = self.n_targets > 0 and self.n_behind * 2 >= self.n_targets
+        self.share_behind = judge.share_word(self.n_behind, self.n_targets)
 
 
 class RenderContext:
     """Per-region render state: the views and the list of missing values met while rendering."""
 
-    def __init__(self, metrics: RegionMetrics):
+    def __init__(self, metrics: RegionMetrics, plan_end: int | None = None):
         self.region = metrics.region
         self.year = metrics.year
-        # how a county names the city it is compared with: 全市, except in a 县级市's own
-        # report, where 全市 means itself
-        region = metrics.region
-        self.city_word = region.parent if region.level == "县级市" and region.parent else "全市"
+        self.progress = metrics.time_progress
+        self.years_left = (plan_end - metrics.year) if plan_end else 0
+        # One word for the city a county is compared with, and one benchmark label, both
+        # from the region (also used by the comparison chart).
+        self.city_word = metrics.region.city_word
+        self.benchmark_label = metrics.region.benchmark_label
         self.found: dict[tuple[str, int | None], Missing] = {}
         self.views = {c: IndicatorView(m, self) for c, m in metrics.indicators.items()}
 

@@ -1,0 +1,138 @@
+"""Judgements: how a figure stands, decided once, in Python, from the figure itself.
+
+Templates never compute a judgement. They ask an indicator view for a category (its pace
+against target, its direction year on year, its position among the county-level units) and
+choose their sentence by it; the few formulaic phrases that recur everywhere (the rank
+phrase, 多数/少数, the verdict clause) are worded here so that they read alike throughout.
+
+Everything here is pure: numbers and categories in, categories and short phrases out.
+"""
+
+from __future__ import annotations
+
+from ..metrics import AHEAD, BEHIND, MET, ON_TRACK
+
+# A change smaller than this (percent for quantities, points for rates) reads as 持平; the
+# same threshold as fmt.change_phrase, so the words and the printed change never disagree.
+FLAT = 0.05
+
+UP, DOWN, FLAT_DIR = "up", "down", "flat"
+
+FIRST, TOP, UPPER, LOWER, BOTTOM, LAST = "first", "top", "upper", "lower", "bottom", "last"
+
+OK_STATUSES = (AHEAD, ON_TRACK, MET)
+
+# Units whose best and worst completion (percent of target) lie further apart than this many
+# points are said to differ widely (分化较为明显); closer, 总体均衡.
+WIDE_SPREAD = 15.0
+
+
+def direction(prev: float | None, value: float | None, *, is_rate: bool) -> str | None:
+    """'up', 'down' or 'flat' year on year; None when a year is missing.
+
+    Rates compare in points, quantities relatively (a change below FLAT reads as flat), as
+    the printed 同比 phrase does.
+    """
+    if not _number(prev) or not _number(value):
+        return None
+    if is_rate:
+        diff = value - prev
+    elif prev == 0:
+        diff = 1.0 if value > 0 else (0.0 if value == 0 else -1.0)
+        return UP if diff > 0 else (FLAT_DIR if diff == 0 else DOWN)
+    else:
+        diff = (value - prev) / abs(prev) * 100
+    if abs(diff) < FLAT:
+        return FLAT_DIR
+    return UP if diff > 0 else DOWN
+
+
+def rose_each_year(by_year: dict[int, object]) -> bool:
+    """True when every year with data is above the one before (at least two years)."""
+    values = [v for _, v in sorted(by_year.items())]
+    if len(values) < 2 or not all(_number(v) for v in values):
+        return False
+    return all(b > a for a, b in zip(values, values[1:], strict=False))
+
+
+def position(rank: int | None, n: int) -> str | None:
+    """Where a rank stands among n units: first, top (前列), upper/lower half, bottom, last.
+
+    The top and bottom bands are the first and last three eighths (3 of 8); the halves split
+    the rest, so 中上游 is always in the upper half and 中下游 in the lower one.
+    """
+    if rank is None or n < 2:
+        return None
+    band = max(1, n * 3 // 8)
+    if rank == 1:
+        return FIRST
+    if rank == n:
+        return LAST
+    if rank <= band:
+        return TOP
+    if rank > n - band:
+        return BOTTOM
+    return UPPER if rank * 2 <= n else LOWER
+
+
+def strong(pos: str | None) -> bool:
+    return pos in (FIRST, TOP)
+
+
+def weak(pos: str | None) -> bool:
+    return pos in (BOTTOM, LAST)
+
+
+RANK_PHRASES = {
+    FIRST: "位居{where}首位",
+    TOP: "位居{where}前列",
+    UPPER: "处于{where}中上游",
+    LOWER: "处于{where}中下游",
+    BOTTOM: "在{where}排名靠后",
+    LAST: "在{where}排名末位",
+}
+
+
+def rank_phrase(pos: str | None, where: str) -> str:
+    """位居临江市前列 / 处于临江市中下游 …; empty when there is no rank."""
+    return RANK_PHRASES[pos].format(where=where) if pos else ""
+
+
+def share_word(part: int, whole: int) -> str:
+    """各项 / 多数 / 半数 / 少数 / 没有, for 'part of whole' (whole > 0)."""
+    if whole <= 0 or part <= 0:
+        return "没有"
+    if part >= whole:
+        return "各项"
+    if part * 2 > whole:
+        return "多数"
+    if part * 2 == whole:
+        return "半数"
+    return "少数"
+
+
+def is_ok(status: str | None) -> bool:
+    """On track, met or ahead: a figure that may be cited as an achievement."""
+    return status in OK_STATUSES
+
+
+def shortfall(status: str | None, rate: float | None, progress: float, cumulative: bool) -> float:
+    """How far a figure falls short of what it should be, relative to it (0 when it does not).
+
+    Cumulative targets are measured against time progress, annual ones against the target
+    (rate is already value / target): 56.3% done at 58.3% progress is 3.4% short; 68.6% of
+    a 70% floor is 2% short. Used to order problems, most serious first.
+    """
+    if status != BEHIND or rate is None:
+        return 0.0
+    if cumulative:
+        return max(0.0, (progress - rate) / progress) if progress else 0.0
+    return max(0.0, (100 - rate) / 100)
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+__all__ = ["AHEAD", "BEHIND", "MET", "ON_TRACK", "direction", "position", "rank_phrase",
+           "share_word", "shortfall", "rose_each_year", "strong", "weak", "is_ok"]
