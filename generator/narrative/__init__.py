@@ -9,7 +9,7 @@ from .. import fmt
 from ..blocks import Table
 from ..errors import TemplateError
 from ..metrics import RegionMetrics
-from ..tables import indicator_table
+from ..tables import annual_table, cumulative_table
 from .env import make_env, render
 from .markup import parse
 from .numbering import number_blocks
@@ -85,7 +85,7 @@ class NarrativeRenderer:
         return Narrative(blocks, ctx.missing_list())
 
 
-TABLES = {"indicators": indicator_table}
+TABLES = {"cumulative_indicators": cumulative_table, "annual_indicators": annual_table}
 
 
 def build_table(key: str, views: dict, time_progress: float, source: str):
