@@ -1,14 +1,17 @@
 """Tables as raw `w:tbl` XML: full type width, 仿宋 text, 黑体 header repeated on every page.
 
 python-docx's `table.cell(i, j)` is quadratic and slow, so the table is written directly.
-The text size is the largest of 四号/小四/五号 (小四 at most from six columns) at which
-numbers fit their columns on one line; cells flagged as alerts (status 滞后) are bold on a light grey ground, so the
-text stays black and the flag survives black-and-white printing.
+The text size is the largest of 四号/小四/五号 (小四 at most from six columns, 五号 from
+eight) at which numbers fit their columns on one line; headers and left-aligned text too long
+for a column are broken into lines of equal width (never one character alone on a line);
+cells flagged as alerts (status 滞后) are bold on a light grey ground, so the text stays black
+and the flag survives black-and-white printing.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from itertools import pairwise
 
 from generator.blocks import TableData
@@ -16,7 +19,7 @@ from generator.errors import LayoutError
 from generator.layout import _xml as x
 from generator.layout.profile import Profile
 from generator.layout.styles import table_style_ids
-from generator.layout.title import text_width
+from generator.layout.title import title_width
 
 CELL_MARGIN = 85          # twips left and right of the cell text (1.5 mm)
 _SLACK = 60               # twips of safety per column: real glyphs are not exactly ½ or 1 字
@@ -24,6 +27,9 @@ _SIZES = (14.0, 12.0, 10.5, 9.0)  # 四号, 小四, 五号, 小五
 _TEXT_MIN = 8.0           # 字: a left-aligned text column narrower than this reads badly
 ALERT_FILL = "D9D9D9"
 _JC = {"left": "left", "center": "center", "centre": "center", "right": "right"}
+# pieces a line may not break inside: a run of Latin letters and digits (a figure), or one
+# character, with opening punctuation kept before it and closing punctuation after it
+_PIECE = re.compile(r"[（「《【“‘]*(?:[A-Za-z0-9.,%+\-]+|.)[）」》】”’、，。：；！？%]*", re.S)
 
 
 def check_table(data: TableData, label: str) -> None:
@@ -49,23 +55,29 @@ def layout_table(data: TableData, profile: Profile) -> tuple[list[int], float]:
     """
     total = profile.type_width
     columns = len(data.header)
-    # Wide tables read better a size down even when their cells would fit: 小四 from 6 columns.
-    cap = profile.table_max_size if columns <= 5 else min(profile.table_max_size, 12.0)
+    # Wide tables read better a size down even when their cells would fit: 小四 from 6
+    # columns, 五号 from 8 (two 8-column tables on one page then share one size, too).
+    cap = profile.table_max_size if columns <= 5 else min(profile.table_max_size,
+                                                          12.0 if columns < 8 else 10.5)
     sizes = [s for s in _SIZES if profile.table_min_size <= s <= cap] or [cap]
     aligns = list(data.align) + ["center"] * (columns - len(data.align))
-    body = [max([text_width(row[j]) for row in data.rows] + [0.0]) for j in range(columns)]
-    head = [text_width(h) for h in data.header]
+    # widths with the ¼ 字 Word/WPS put where Chinese meets a digit (7个百分点, 2025年)
+    body = [max([title_width(row[j]) for row in data.rows] + [0.0]) for j in range(columns)]
+    head = [title_width(h) for h in data.header]
     hard = [max(body[j] if aligns[j] != "left" else min(body[j], _TEXT_MIN),
-                min(head[j], max(2.0, math.ceil(head[j] / 2))), 1.0) for j in range(columns)]
+                _header_min(h, head[j]), 1.0) for j, h in enumerate(data.header)]
     desired = [max(body[j], head[j], 1.0) for j in range(columns)]
     size = sizes[-1]
     for candidate in sizes:
         if sum(_twips(hard, candidate)) <= total:
             size = candidate
             break
-    # Headers on one line where the room allows, else in two lines (as balanced as Word does).
+    # Headers on one line where the room allows, else in two lines (as balanced as Word does):
+    # room left once text columns have their full width (a name on one line reads better
+    # than a header on one line).
     one_line = [max(h, head[j]) for j, h in enumerate(hard)]
-    if sum(_twips(one_line, size)) <= total:
+    text_full = [max(w, desired[j]) if aligns[j] == "left" else w for j, w in enumerate(one_line)]
+    if sum(_twips(text_full, size)) <= total:
         hard = one_line
     minimum, wanted = _twips(hard, size), _twips(desired, size)
     if len(data.widths) == columns and all(w > 0 for w in data.widths):
@@ -75,6 +87,14 @@ def layout_table(data: TableData, profile: Profile) -> tuple[list[int], float]:
     else:
         base = wanted
     return _fit(base, minimum, total), size
+
+
+def _header_min(header: str, width: float) -> float:
+    """The narrowest a header may be: two balanced lines, but a header with a figure
+    (2025年) stays on one line, so the number is never split from its unit."""
+    if any(c.isascii() and c.isdigit() for c in header):
+        return width
+    return min(width, max(2.0, math.ceil(width / 2)))
 
 
 def _twips(widths_in_zi: list[float], size: float) -> list[int]:
@@ -132,16 +152,43 @@ def build_table(data: TableData, profile: Profile, label: str):
 
     tr = x.sub(tbl, "tr")
     x.props(tr, "trPr", x.TRPR_ORDER, {"cantSplit": True, "tblHeader": True})
-    for j, text in enumerate(data.header):
-        _cell(tr, text, widths[j], header_style, None, False)
+    room = [(wd - 2 * CELL_MARGIN - _SLACK) / (size * 20) for wd in widths]
+    for j, text in enumerate(data.header):  # 完成 / 进度, not 完成进 / 度
+        _cell(tr, balanced_lines(text, room[j]), widths[j], header_style, None, False)
     alerts = data.alerts
     for i, row in enumerate(data.rows):
         tr = x.sub(tbl, "tr")
         x.props(tr, "trPr", x.TRPR_ORDER, {"cantSplit": True})
         for j, text in enumerate(row):
             jc = aligns[j] if aligns[j] != "center" else None
+            if aligns[j] == "left":
+                text = balanced_lines(text, room[j])
             _cell(tr, text, widths[j], text_style, jc, (i, j) in alerts)
     return tbl, size
+
+
+def balanced_lines(text: str, room: float) -> str:
+    """`text` with line breaks ("\n") so that it takes as few lines of at most `room` 字 as
+    Word would, but of nearly equal width: 急需紧缺专业干部培训人数 in a column of 11 字 reads
+    急需紧缺专业 / 干部培训人数, not 急需紧缺专业干部培训人 / 数. Figures and punctuation are
+    never split. Text that fits, or cannot be balanced within `room`, is returned as is."""
+    width = title_width(text)
+    if width <= room or room <= 0 or "\n" in text:
+        return text
+    count = math.ceil(width / room)
+    goal = width / count
+    lines, line, used = [], "", 0.0
+    for piece in _PIECE.findall(text):
+        size = title_width(piece)
+        if line and used + size / 2 > goal * (len(lines) + 1) and len(lines) < count - 1:
+            lines.append(line)
+            line = ""
+        line += piece
+        used += size
+    lines.append(line)
+    if any(title_width(t) > room for t in lines):
+        return text
+    return "\n".join(lines)
 
 
 def _cell(tr, text: str, width: int, style: str, jc: str | None, alert: bool) -> None:
