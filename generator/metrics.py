@@ -16,11 +16,15 @@ MET = "达标"
 BEHIND = "滞后"
 
 
-def time_progress(year: int, start: int, end: int) -> float:
-    """Share of the plan period elapsed at the end of `year`, in percent (2025 of 2023–2027 → 60)."""
-    span = end - start + 1
-    done = min(max(year - start + 1, 0), span)
-    return done / span * 100
+def time_progress(year: int, start: int, end: int, month: int = 12) -> float:
+    """Share of the plan period elapsed at the end of `month` of `year`, in percent.
+
+    Counted in months: Nov 2025 of 2023–2027 is 35 of 60 months → 58.33; the end of 2025
+    (month 12, the whole-year basis) → 60; before the plan 0, after it 100.
+    """
+    span = (end - start + 1) * 12
+    done = min(max((year - start) * 12 + month, 0), span)
+    return done * 100 / span
 
 
 def cumulative(by_year: dict[int, float | None], start: int, year: int) -> float | None:
@@ -182,9 +186,11 @@ class MetricsBatch:
     """Metrics of many regions of one dataset, each region and each indicator's peer
     comparison computed once: a batch of n regions costs O(n), not O(n²)."""
 
-    def __init__(self, ds: Dataset, year: int, start: int, end: int, margin: float = 10.0):
+    def __init__(self, ds: Dataset, year: int, start: int, end: int, margin: float = 10.0,
+                 month: int = 12):
+        """`month`: the month of `year` up to which time progress runs (config.progress_month)."""
         self.ds, self.year, self.start, self.margin = ds, year, start, margin
-        self.progress = time_progress(year, start, end)
+        self.progress = time_progress(year, start, end, month)
         self.peer_names = [r.name for r in ds.children(ds.city.name)]
         self._regions: dict[str, dict[str, IndicatorMetrics]] = {}
         self._peers: dict[str, PeerStats] = {}
@@ -233,6 +239,6 @@ class MetricsBatch:
 
 
 def region_metrics(ds: Dataset, region_name: str, year: int, start: int, end: int,
-                   margin: float = 10.0) -> RegionMetrics:
+                   margin: float = 10.0, month: int = 12) -> RegionMetrics:
     """All indicators of one region (a batch of one; use MetricsBatch for many regions)."""
-    return MetricsBatch(ds, year, start, end, margin).region(region_name)
+    return MetricsBatch(ds, year, start, end, margin, month).region(region_name)

@@ -14,6 +14,36 @@ def test_time_progress_of_the_five_year_plan():
     assert M.time_progress(2022, 2023, 2027) == 0
 
 
+def test_time_progress_by_month():
+    # as_of 2025-11: Jan 2023 … Nov 2025 is 35 of 60 months
+    assert M.time_progress(2025, 2023, 2027, 11) == pytest.approx(58.3333, abs=1e-4)
+    assert M.time_progress(2023, 2023, 2027, 12) == 20      # 12 of 60
+    assert M.time_progress(2025, 2023, 2027, 12) == 60      # month 12: the whole-year figure
+    assert M.time_progress(2023, 2023, 2027, 1) == pytest.approx(100 / 60)
+    assert M.time_progress(2022, 2023, 2027, 6) == 0        # before the plan starts
+    assert M.time_progress(2028, 2023, 2027, 3) == 100      # after it ends
+    assert M.time_progress(2027, 2023, 2027, 12) == 100
+
+
+def test_monthly_time_progress_flips_a_status_judged_on_one_decimal():
+    # 59.1% completion: behind the whole-year 60.0%, on track against 58.3% (Nov 2025)
+    assert M.status(59.1, TargetType.CUMULATIVE, M.time_progress(2025, 2023, 2027), 10) == M.BEHIND
+    assert M.status(59.1, TargetType.CUMULATIVE, M.time_progress(2025, 2023, 2027, 11), 10) == M.ON_TRACK
+    # judged on the figures the reader sees: 58.3% completion against 58.333…% is on track
+    assert M.status(58.3, TargetType.CUMULATIVE, M.time_progress(2025, 2023, 2027, 11), 10) == M.ON_TRACK
+    assert M.status(58.2, TargetType.CUMULATIVE, M.time_progress(2025, 2023, 2027, 11), 10) == M.BEHIND
+
+
+def test_metrics_batch_receives_the_month():
+    ds = _dataset()
+    assert M.MetricsBatch(ds, 2025, 2023, 2027, month=11).progress == pytest.approx(35 / 60 * 100)
+    m = M.region_metrics(ds, "甲县", 2025, 2023, 2027, month=11)
+    assert m.time_progress == pytest.approx(35 / 60 * 100)
+    t = m.indicators["trainees"]  # 40 of 60: 66.7%, 8.3 points ahead of 58.3%
+    assert t.gap == pytest.approx(40 / 60 * 100 - 35 / 60 * 100)
+    assert t.status == M.ON_TRACK
+
+
 def test_cumulative_sums_plan_years_and_refuses_gaps():
     assert M.cumulative({2023: 10, 2024: 20, 2025: 30}, 2023, 2025) == 60
     assert M.cumulative({2023: 10, 2024: 20, 2025: 30}, 2023, 2024) == 30
