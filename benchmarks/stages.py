@@ -23,7 +23,7 @@ def one_report(config_path: Path, out: Path) -> dict[str, float]:
     ds = build.load_data(cfg)
     t1 = clock()
     m = metrics.region_metrics(ds, ds.city.name, cfg.year, cfg.plan.start, cfg.plan.end,
-                               cfg.ahead_margin)
+                               cfg.ahead_margin, month=cfg.progress_month)
     t2 = clock()
     text = narrative.NarrativeRenderer(cfg.templates).render(
         cfg, m, len(ds.children(ds.city.name)))

@@ -117,9 +117,11 @@ def document_meta(cfg: ReportConfig, region: Region, narrative: Narrative) -> Do
     else:
         created = f"{cfg.date.isoformat()}T00:00:00Z"
     attachments = [b.title for b in narrative.blocks if isinstance(b, Attachment)]
-    header = {k: str(v).format(region=region.name) for k, v in cfg.header.items()}
+    organ = cfg.organ_for(region)
+    # 版头/版记 name the issuing body like the signature does: full name, or {organ} itself.
+    header = {k: str(v).format(region=region.full_name, organ=organ) for k, v in cfg.header.items()}
     return DocumentMeta(
-        title=cfg.title_for(region.name), organ=cfg.organ_for(region.name),
+        title=cfg.title_for(region.name), organ=organ,
         date=fmt.date(cfg.date), attachments=attachments, created=created, **header)
 
 
@@ -156,7 +158,8 @@ def gather(config_path: Path | str, regions: list[str] | None = None, *,
         raise
     chosen = select_regions(ds, regions, all_regions)
     renderer = NarrativeRenderer(cfg.templates)
-    batch = MetricsBatch(ds, cfg.year, cfg.plan.start, cfg.plan.end, cfg.ahead_margin)
+    batch = MetricsBatch(ds, cfg.year, cfg.plan.start, cfg.plan.end, cfg.ahead_margin,
+                         month=cfg.progress_month)
     peers_n = len(ds.children(ds.city.name))
     reports, paths, failures = [], {}, {}
     for region in chosen:

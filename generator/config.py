@@ -13,33 +13,57 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .model import LEVELS, DataOptions, ValueSource
+from .model import LEVELS, DataOptions, Region, ValueSource
 
+# The signing organ of a region led by a party committee; {region} is its full name (全称),
+# so 江城区 signs 中共临江市江城区委组织部. report.yaml's `organ` replaces it for these levels.
+DEFAULT_ORGAN = "中共{region}委组织部"
 DEFAULT_TERMS: dict[str, dict[str, str]] = {
     # One table of level-dependent wording; templates use t.<key>, never a literal 我市.
-    "市": {"we": "我市", "whole": "全市", "committee": "市委", "standing": "市委常委会",
+    # committee_we: the committee right after 我市 in the preamble (我市市委, but 县委, never
+    # 我县县委); lower_committee: the committees of the level below (县（市、区）委 …);
+    # standing_meeting: the body whose agenda items are set (常委会 / 党工委会议);
+    # leadership: 市委、市政府 / 党工委、管委会; organ: the signature pattern (not for the text).
+    "市": {"we": "我市", "whole": "全市", "committee": "市委", "committee_we": "我市市委",
+          "standing": "市委常委会", "standing_meeting": "常委会", "leadership": "市委、市政府",
           "org_dept": "市委组织部", "propaganda": "市委宣传部",
           "party_school": "市委党校（行政学院）", "finance": "市财政局", "hr": "市人社局",
           "cadres": "市管干部", "direct_units": "市直单位", "level": "市级",
-          "lower": "县（市、区）", "situation": "市情市策", "leaders": "县级以上领导干部",
-          "senior": "县处级以上领导干部"},
-    "县": {"we": "我县", "whole": "全县", "committee": "县委", "standing": "县委常委会",
+          "lower": "县（市、区）", "lower_committee": "县（市、区）委", "situation": "市情市策",
+          "leaders": "县级以上领导干部", "senior": "县处级以上领导干部", "organ": DEFAULT_ORGAN},
+    "县": {"we": "我县", "whole": "全县", "committee": "县委", "committee_we": "县委",
+          "standing": "县委常委会", "standing_meeting": "常委会", "leadership": "县委、县政府",
           "org_dept": "县委组织部", "propaganda": "县委宣传部",
           "party_school": "县委党校", "finance": "县财政局", "hr": "县人社局",
           "cadres": "县管干部", "direct_units": "县直单位", "level": "县级",
-          "lower": "乡镇（街道）", "situation": "县情县策", "leaders": "科级以上领导干部",
-          "senior": "乡科级领导干部"},
-    "区": {"we": "我区", "whole": "全区", "committee": "区委", "standing": "区委常委会",
+          "lower": "乡镇（街道）", "lower_committee": "乡镇（街道）党（工）委", "situation": "县情县策",
+          "leaders": "科级以上领导干部", "senior": "乡科级领导干部", "organ": DEFAULT_ORGAN},
+    "区": {"we": "我区", "whole": "全区", "committee": "区委", "committee_we": "区委",
+          "standing": "区委常委会", "standing_meeting": "常委会", "leadership": "区委、区政府",
           "org_dept": "区委组织部", "propaganda": "区委宣传部",
           "party_school": "区委党校", "finance": "区财政局", "hr": "区人社局",
           "cadres": "区管干部", "direct_units": "区直单位", "level": "区级",
-          "lower": "街道（乡镇）", "situation": "区情区策", "leaders": "科级以上领导干部",
-          "senior": "乡科级领导干部"},
+          "lower": "街道（乡镇）", "lower_committee": "街道（乡镇）党（工）委", "situation": "区情区策",
+          "leaders": "科级以上领导干部", "senior": "乡科级领导干部", "organ": DEFAULT_ORGAN},
+    # A development or functional zone is led by a party working committee (党工委) and an
+    # administrative committee (管委会): no 区委, no 常委会; its organisation work usually sits
+    # in a 党工委组织人事部 (some zones: 党群工作部 — override terms.开发区.organ/org_dept).
+    "开发区": {"we": "我区", "whole": "全区", "committee": "党工委", "committee_we": "党工委",
+            "standing": "党工委班子", "standing_meeting": "党工委会议", "leadership": "党工委、管委会",
+            "org_dept": "党工委组织人事部", "propaganda": "党群工作部",
+            "party_school": "党工委党校", "finance": "财政局", "hr": "人社局",
+            "cadres": "区管干部", "direct_units": "区直部门", "level": "区级",
+            "lower": "街道（园区）", "lower_committee": "街道（园区）党（工）委", "situation": "区情区策",
+            "leaders": "科级以上领导干部", "senior": "乡科级领导干部",
+            "organ": "{region}党工委组织人事部"},
 }
 # A 县级市 speaks of itself as 市 but manages what a 县 does.
-DEFAULT_TERMS["县级市"] = {**DEFAULT_TERMS["市"], "party_school": "市委党校",
-                         "lower": "乡镇（街道）", "leaders": "科级以上领导干部",
-                         "senior": "乡科级领导干部"}
+DEFAULT_TERMS["县级市"] = {**DEFAULT_TERMS["市"], "committee_we": "市委", "party_school": "市委党校",
+                         "lower": "乡镇（街道）", "lower_committee": "乡镇（街道）党（工）委",
+                         "leaders": "科级以上领导干部", "senior": "乡科级领导干部"}
+
+# report.yaml `time_progress`: by months up to as_of (default), or by whole plan years.
+BY_MONTH, BY_YEAR = "按月", "按年"
 
 DEFAULT_WORDING = {"leader": "习近平总书记", "thought": "习近平新时代中国特色社会主义思想"}
 
@@ -58,7 +82,7 @@ class ReportConfig:
     path: Path
     root: Path
     title: str                       # pattern with {region}
-    organ: str                       # pattern with {region}
+    organ: str                       # pattern with {region} (the full name), for party committees
     year: int
     date: dt.date
     as_of: str                       # already formatted: 2025年11月
@@ -75,23 +99,50 @@ class ReportConfig:
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
     layout: dict[str, Any] = field(default_factory=dict)
     header: dict[str, str] = field(default_factory=dict)
+    as_of_date: dt.date | None = None  # 数据截至年月 (day 1), None when not given
+    progress_by: str = BY_MONTH        # time_progress: 按月 or 按年
+
+    @property
+    def progress_month(self) -> int:
+        """The month of the report year up to which time progress runs: as_of's month when
+        counting by months and the data stop within the report year, else 12 (year end)."""
+        d = self.as_of_date
+        if self.progress_by == BY_YEAR or d is None or d.year > self.year:
+            return 12
+        return d.month
 
     @property
     def time_progress(self) -> float:
-        """Share of the plan period elapsed at the end of the report year, in percent."""
+        """Share of the plan period elapsed, in percent: Jan 2023 … Nov 2025 of 2023–2027 is
+        35 of 60 months → 58.33; by whole years (or without as_of) 2025 → 60."""
         from .metrics import time_progress
 
-        return time_progress(self.year, self.plan.start, self.plan.end)
+        return time_progress(self.year, self.plan.start, self.plan.end, self.progress_month)
+
+    @property
+    def progress_basis(self) -> str:
+        """What time progress is counted up to, to open a sentence: 截至2025年11月 /
+        截至2025年底 / 按2025年全年计算 (by whole years)."""
+        if self.progress_by == BY_YEAR:
+            return f"按{self.year}年全年计算"
+        d = self.as_of_date
+        if d is not None and d.year == self.year:
+            return f"截至{self.year}年{d.month}月"
+        return f"截至{self.year}年底"
 
     def title_for(self, region: str) -> str:
         return self.title.format(region=region, plan=self.plan.name, year=self.year)
 
-    def organ_for(self, region: str) -> str:
-        return self.organ.format(region=region)
+    def organ_for(self, region: Region) -> str:
+        """The signing organ: the regions table's 署名 if given, else the level's pattern with
+        the full name (中共临江市江城区委组织部, 临江经济技术开发区党工委组织人事部)."""
+        if region.organ:
+            return region.organ
+        return self.terms[region.level]["organ"].format(region=region.full_name)
 
 
-KNOWN_KEYS = {"title", "organ", "year", "date", "as_of", "plan", "data", "templates", "output",
-              "validation", "status", "wording", "terms", "format", "header"}
+KNOWN_KEYS = {"title", "organ", "year", "date", "as_of", "time_progress", "plan", "data",
+              "templates", "output", "validation", "status", "wording", "terms", "format", "header"}
 _PATTERN_FIELDS = {"year", "city", "county", "region"}
 HEADER_KEYS = ("issuer_mark", "doc_number", "copy_to", "printer", "print_date")
 
@@ -181,16 +232,25 @@ def load_config(path: Path | str) -> ReportConfig:
             errors.add(str(key), f"不认识的配置项。可用的配置项有：{'、'.join(sorted(KNOWN_KEYS))}")
 
     title = _get(raw, "title", str, errors)
-    organ = _get(raw, "organ", str, errors)
+    organ = _get(raw, "organ", str, errors, required=False, default=DEFAULT_ORGAN)
     year = _get(raw, "year", int, errors)
     date = _date(raw["date"], "date", errors) if raw.get("date") else None
     if date is None and "date" not in raw:
         errors.add("date", "缺少成文日期，请写成 2025-12-20 的形式")
     as_of_raw = raw.get("as_of")
-    as_of = ""
+    as_of, as_of_date = "", None
     if as_of_raw:
-        d = _date(as_of_raw, "as_of", errors, month_only=True)
-        as_of = f"{d.year}年{d.month}月" if d else ""
+        as_of_date = _date(as_of_raw, "as_of", errors, month_only=True)
+        if as_of_date:
+            as_of_date = as_of_date.replace(day=1)
+            as_of = f"{as_of_date.year}年{as_of_date.month}月"
+            if isinstance(year, int) and as_of_date.year < year:
+                errors.add("as_of", f"数据截至{as_of}，早于报告年度 {year} 年；请写报告年度内的年月，如 {year}-11")
+    progress_by = _get(raw, "time_progress", str, errors, required=False, default=BY_MONTH)
+    if progress_by not in (BY_MONTH, BY_YEAR):
+        errors.add("time_progress", f"应为「{BY_MONTH}」（按数据截至年月计算）或「{BY_YEAR}」"
+                   f"（按整年计算），现在是「{progress_by}」")
+        progress_by = BY_MONTH
 
     plan_raw = _get(raw, "plan", dict, errors, default={})
     plan = Plan(
@@ -273,6 +333,9 @@ def load_config(path: Path | str) -> ReportConfig:
             wording[k] = v.strip()
 
     terms = {level: dict(t) for level, t in DEFAULT_TERMS.items()}
+    for level_terms in terms.values():  # `organ` is the signature of levels with a 党委
+        if organ and level_terms["organ"] == DEFAULT_ORGAN:
+            level_terms["organ"] = organ
     for level, overrides in (_get(raw, "terms", dict, errors, required=False, default={}) or {}).items():
         if level not in LEVELS:
             errors.add(f"terms.{level}", f"层级应为 {'、'.join(LEVELS)} 之一")
@@ -287,6 +350,8 @@ def load_config(path: Path | str) -> ReportConfig:
                 errors.add(f"terms.{level}.{k}", "应为非空文字")
             else:
                 terms[level][k] = v.strip()
+                if k == "organ":
+                    _check_fields(v, {"region"}, f"terms.{level}.organ", errors)
 
     layout = _get(raw, "format", dict, errors, required=False, default={}) or {}
     if layout:
@@ -304,15 +369,12 @@ def load_config(path: Path | str) -> ReportConfig:
         elif not isinstance(v, (str, int)):
             errors.add(f"header.{k}", "应为文字")
         else:
-            for name in re.findall(r"{(\w*)}", str(v)):
-                if name != "region":
-                    errors.add(f"header.{k}", f"「{{{name}}}」不可用，只能用 {{region}}")
+            _check_fields(str(v), {"region", "organ"}, f"header.{k}", errors)
 
-    for key, pattern in (("title", title), ("organ", organ)):
-        if pattern:
-            for name in re.findall(r"{(\w*)}", pattern):
-                if name not in {"region", "plan", "year"}:
-                    errors.add(key, f"「{{{name}}}」不可用，可用的有 {{region}}、{{plan}}、{{year}}")
+    if title:
+        _check_fields(title, {"region", "plan", "year"}, "title", errors)
+    if organ:
+        _check_fields(organ, {"region"}, "organ", errors)
 
     if errors.problems:
         lines = "\n".join(f"  - {p}" for p in errors.problems)
@@ -323,4 +385,18 @@ def load_config(path: Path | str) -> ReportConfig:
         templates=templates, output=output, filename=filename, data_options=options,
         ahead_margin=ahead_margin, wording=wording, terms=terms, layout=layout,
         header={str(k): str(v) for k, v in header.items()},
+        as_of_date=as_of_date, progress_by=progress_by,
     )
+
+
+def _check_fields(pattern: str, allowed: set[str], where: str, errors: _Collector) -> None:
+    """Every {field} of a pattern is one of `allowed`, and its braces pair up."""
+    names = "、".join(f"{{{n}}}" for n in sorted(allowed))
+    bad = [name for name in re.findall(r"{(\w*)}", pattern) if name not in allowed]
+    for name in bad:
+        errors.add(where, f"「{{{name}}}」不可用，可用的有 {names}")
+    if not bad:
+        try:
+            pattern.format(**dict.fromkeys(allowed, ""))
+        except (ValueError, IndexError, KeyError):
+            errors.add(where, f"「{pattern}」中的花括号不成对；可用的有 {names}，其他地方不要写花括号")

@@ -52,7 +52,11 @@ class TargetType(str, Enum):
     ANNUAL = "年度"
 
 
-LEVELS = ("市", "区", "县", "县级市")
+LEVELS = ("市", "区", "县", "县级市", "开发区")
+# Other words users write for a level; the loader turns them into the level itself.
+LEVEL_ALIASES = {"功能区": "开发区"}
+# Levels led by a party working committee (党工委) and an administrative committee (管委会).
+ZONE_LEVELS = ("开发区",)
 
 
 @dataclass(frozen=True)
@@ -85,17 +89,47 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Region:
-    """A city or one of its county-level units (区, 县, 县级市)."""
+    """A city or one of its county-level units (区, 县, 县级市, 开发区)."""
 
     name: str
     level: str
     parent: str | None = None
     short: str = ""
     location: Location | None = None
+    full: str = ""        # 全称 for the signing organ (临江市江城区); empty: the name itself
+    organ: str = ""       # 署名 written in the regions table; empty: report.yaml's pattern
+    city_short: str = ""  # the city's short name (county-level units), for 中国式现代化临江实践
 
     @property
     def is_city(self) -> bool:
         return self.parent is None
+
+    @property
+    def city_word(self) -> str:
+        """How the report names the city it compares with: 全市 in the city's own report;
+        the city's name in a county's (in a 县级市's report 全市 would mean itself)."""
+        return "全市" if self.is_city else str(self.parent)
+
+    @property
+    def benchmark_label(self) -> str:
+        """The one label of the comparison value, in prose and chart: 全市平均 / 临江市平均."""
+        return f"{self.city_word}平均"
+
+    @property
+    def is_zone(self) -> bool:
+        """A development or functional zone (党工委、管委会, no 区委)."""
+        return self.level in ZONE_LEVELS
+
+    @property
+    def full_name(self) -> str:
+        """The name an organ signs with: 临江市江城区, 青石县, 临江经济技术开发区."""
+        return self.full or self.name
+
+    @property
+    def place(self) -> str:
+        """The short place name the text builds phrases on (数字临江建设, 中国式现代化临江实践):
+        the region's own short name; a zone, not a place of its own, uses its city's."""
+        return (self.city_short or self.short) if self.is_zone else self.short
 
 
 Number = float

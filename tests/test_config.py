@@ -6,6 +6,7 @@ import pytest
 
 from generator.config import load_config
 from generator.errors import ConfigError
+from generator.model import Region
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,10 +15,13 @@ def test_sample_config_resolves_paths_against_its_folder():
     cfg = load_config(ROOT / "report.yaml")
     assert cfg.catalog == ROOT / "data" / "指标目录.csv"
     assert cfg.templates == ROOT / "templates"
-    assert cfg.year == 2025 and cfg.time_progress == 60
-    assert cfg.as_of == "2025年11月"
+    # as_of 2025-11: Jan 2023 … Nov 2025 is 35 of the plan's 60 months
+    assert cfg.year == 2025 and cfg.time_progress == pytest.approx(35 / 60 * 100)
+    assert cfg.as_of == "2025年11月" and cfg.progress_month == 11
+    assert cfg.progress_basis == "截至2025年11月"
     assert cfg.title_for("青石县").startswith("青石县贯彻落实《干部教育培训规划（2023－2027年）》")
-    assert cfg.organ_for("安平市") == "中共安平市委组织部"
+    assert cfg.organ_for(Region("安平市", "县级市", "临江市")) == "中共安平市委组织部"
+    assert cfg.organ_for(Region("江城区", "区", "临江市", full="临江市江城区")) == "中共临江市江城区委组织部"
     assert cfg.terms["县"]["we"] == "我县"
 
 
@@ -82,3 +86,89 @@ def test_header_keys_and_patterns_are_checked(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_config(_write(tmp_path, GOOD + "header: {issuer: x, printer: '{city}组织部'}\n"))
     assert "header.issuer：" in exc.value.message and "header.printer：" in exc.value.message
+
+
+@pytest.mark.parametrize("extra, month, progress, basis", [
+    ("as_of: 2025-11\n", 11, 35 / 60 * 100, "截至2025年11月"),
+    ("as_of: 2025-11\ntime_progress: 按月\n", 11, 35 / 60 * 100, "截至2025年11月"),
+    ("as_of: 2025-11\ntime_progress: 按年\n", 12, 60, "按2025年全年计算"),
+    ("", 12, 60, "截至2025年底"),                             # no as_of: the report year's end
+    ("as_of: 2025-12\n", 12, 60, "截至2025年12月"),
+    ("as_of: 2026-01\n", 12, 60, "截至2025年底"),            # collected after the year: all of it
+    ("as_of: 2025-1\n", 1, 25 / 60 * 100, "截至2025年1月"),
+])
+def test_time_progress_follows_the_data_month_or_whole_years(tmp_path, extra, month, progress, basis):
+    cfg = load_config(_write(tmp_path, GOOD + extra))
+    assert cfg.progress_month == month
+    assert cfg.time_progress == pytest.approx(progress)
+    assert cfg.progress_basis == basis
+
+
+def test_bad_time_progress_switch_and_as_of_before_the_report_year(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load_config(_write(tmp_path, GOOD + "time_progress: 按季\nas_of: 2024-11\n"))
+    msg = exc.value.message
+    assert "time_progress：" in msg and "按季" in msg and "按月" in msg and "按年" in msg
+    assert "as_of：" in msg and "早于报告年度" in msg
+
+
+def test_organ_pattern_per_level_and_its_fields(tmp_path):
+    cfg = load_config(_write(tmp_path, GOOD))
+    zone = Region("临江经济技术开发区", "开发区", "临江市", full="临江经济技术开发区")
+    assert cfg.organ_for(zone) == "临江经济技术开发区党工委组织人事部"
+    assert cfg.organ_for(Region("临江市", "市")) == "中共临江市委组织部"
+    assert cfg.organ_for(Region("青石县", "县", "临江市")) == "中共青石县委组织部"
+    written = Region("高新区", "开发区", "临江市", organ="临江高新区党群工作部")
+    assert cfg.organ_for(written) == "临江高新区党群工作部"  # 署名 in the regions table wins
+
+    (tmp_path / "b").mkdir()
+    text = GOOD.replace('organ: "中共{region}委组织部"', 'organ: "中共{region}委员会组织部"')
+    text += "terms: {开发区: {organ: '中共{region}工作委员会组织人事部'}}\n"
+    cfg = load_config(_write(tmp_path / "b", text))
+    assert cfg.organ_for(Region("青石县", "县", "临江市")) == "中共青石县委员会组织部"
+    assert cfg.organ_for(zone) == "中共临江经济技术开发区工作委员会组织人事部"
+
+    (tmp_path / "c").mkdir()
+    bad = GOOD.replace('organ: "中共{region}委组织部"', 'organ: "中共{plan}委组织部"')
+    bad += "terms: {开发区: {organ: '{city}党工委组织部'}}\nheader: {printer: '{organ'}\n"
+    with pytest.raises(ConfigError) as exc:
+        load_config(_write(tmp_path / "c", bad))
+    msg = exc.value.message
+    assert "organ：「{plan}」不可用" in msg and "terms.开发区.organ：「{city}」不可用" in msg
+    assert "header.printer：" in msg and "花括号不成对" in msg
+
+
+def test_every_level_has_every_term_and_no_doubled_committee():
+    from generator.config import DEFAULT_TERMS
+    from generator.model import LEVELS
+
+    assert set(DEFAULT_TERMS) == set(LEVELS)
+    for level, t in DEFAULT_TERMS.items():
+        assert t.keys() == DEFAULT_TERMS["市"].keys(), level
+    assert DEFAULT_TERMS["市"]["committee_we"] == "我市市委"  # the user's own sentence
+    assert [DEFAULT_TERMS[lv]["committee_we"] for lv in ("县", "区", "县级市", "开发区")] == [
+        "县委", "区委", "市委", "党工委"]
+    assert DEFAULT_TERMS["市"]["lower_committee"] == "县（市、区）委"
+    assert DEFAULT_TERMS["县"]["lower_committee"] == "乡镇（街道）党（工）委"
+    zone = DEFAULT_TERMS["开发区"]
+    assert zone["leadership"] == "党工委、管委会" and zone["committee"] == "党工委"
+    assert not any("区委" in v for v in zone.values())
+
+
+def test_commented_examples_of_the_sample_config_are_valid(tmp_path):
+    """Uncommenting the sample's optional time_progress, terms and header lines gives a valid config."""
+    import re
+
+    text = (ROOT / "report.yaml").read_text(encoding="utf-8")
+    for key in ("time_progress", "terms", "header"):
+        block = re.search(rf"^# {key}:.*\n(?:#   .*\n)*", text, re.M)
+        assert block, key
+        text = text.replace(block.group(0), re.sub(r"^# ", "", block.group(0), flags=re.M))
+    path = tmp_path / "report.yaml"
+    path.write_text(text.replace("data/", str(ROOT / "data") + "/").replace(
+        "templates: templates", f"templates: {ROOT / 'templates'}"), encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.progress_by == "按月" and cfg.terms["开发区"]["org_dept"] == "党群工作部"
+    zone = Region("临江经济技术开发区", "开发区", "临江市")
+    assert cfg.organ_for(zone) == "临江经济技术开发区党工委党群工作部"
+    assert cfg.header["issuer_mark"].format(organ="中共临江市委组织部") == "中共临江市委组织部文件"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import LEVELS, Problem, Region
+from ..model import LEVEL_ALIASES, LEVELS, ZONE_LEVELS, Problem, Region
 from .cells import closest, text
 from .headers import Field, Row, Table, map_sheet
 from .tables import Sheet
@@ -15,9 +15,15 @@ FIELDS = [
     Field("level", "层级", ("级别",), required=True),
     Field("parent", "上级", ("上级地区",), required=True),
     Field("short", "简称"),
+    Field("full", "全称", ("全名", "完整名称")),
+    Field("organ", "署名", ("署名机关",)),
 ]
 COUNTY_LEVELS = tuple(level for level in LEVELS if level != "市")
 MAX_NAME = 20
+MAX_FULL = 40
+# Usual short forms of zone names: 临江经济技术开发区 → 临江经开区.
+_ZONE_SHORT = (("经济技术开发区", "经开区"), ("高新技术产业开发区", "高新区"),
+               ("高新技术开发区", "高新区"), ("经济开发区", "经开区"))
 _FORBIDDEN = '/\\:*?"<>|'
 
 
@@ -61,11 +67,34 @@ def name_problem(name: str, what: str = "地区名称") -> str | None:
     return None
 
 
-def default_short(name: str) -> str:
-    """临江市 → 临江, 江北区 → 江北; two-character names such as 城区 stay whole."""
+def default_short(name: str, level: str = "") -> str:
+    """临江市 → 临江, 江北区 → 江北; two-character names such as 城区 stay whole.
+
+    A zone keeps its kind: 临江经济技术开发区 → 临江经开区, 临江高新区 stays whole."""
+    if level in ZONE_LEVELS:
+        for long, short in _ZONE_SHORT:
+            if name.endswith(long) and len(name) > len(long):
+                return name[: -len(long)] + short
+        return name
     if len(name) > 2 and name[-1] in "市县区":
         return name[:-1]
     return name
+
+
+def default_full(name: str, level: str, city: str, city_short: str) -> str:
+    """The name an organ signs with: a 区 takes its city's name as prefix (临江市江城区), a zone
+    its city's short name (临江高新区) unless it already starts with it; 县 and 县级市 keep theirs."""
+    if level == "区" and not name.startswith(city):
+        return city + name
+    if level in ZONE_LEVELS and not name.startswith((city, city_short)):
+        return city_short + name
+    return name
+
+
+def level_hint() -> str:
+    """What the 层级 column accepts, for messages."""
+    aliases = "，".join(f"{alias}填「{level}」" for alias, level in LEVEL_ALIASES.items())
+    return f"「层级」请填 {'、'.join(LEVELS)} 之一（{aliases}）"
 
 
 def load_regions(sheet: Sheet, file: str) -> tuple[Regions | None, list[Problem]]:
@@ -120,17 +149,28 @@ def _read_row(row: Row, seen: dict[str, Row], broken: set[str]) -> tuple[dict | 
                               "每个地区只能出现一次：请删除重复的一行")]
     seen[name] = row
     level = text(row.get("level"))
+    level = LEVEL_ALIASES.get(level, level)
     if level not in LEVELS:
-        guess = closest(level, LEVELS, cutoff=0.3) if level else None
-        maybe = f"（是否应为「{guess}」？）" if guess else ""
-        message = f"地区「{name}」的层级为空" if not level else f"层级「{level}」无法识别{maybe}"
-        out.append(Problem(row.loc("level"), message, f"「层级」请填 {'、'.join(LEVELS)} 之一"))
-    short = text(row.get("short")) or default_short(name)
+        guess = closest(level, [*LEVELS, *LEVEL_ALIASES], cutoff=0.3) if level else None
+        maybe = f"（是否应为「{LEVEL_ALIASES.get(guess, guess)}」？）" if guess else ""
+        message = (f"地区「{name}」的层级为空" if not level
+                   else f"地区「{name}」的层级「{level}」无法识别{maybe}")
+        out.append(Problem(row.loc("level"), message, level_hint()))
+    short = text(row.get("short")) or default_short(name, level)
     problem = name_problem(short, "简称")
     if problem:
         out.append(Problem(row.loc("short"), problem,
                            f"简称会用在文件名里：请去掉空格和 {' '.join(_FORBIDDEN)} 等符号"))
-    entry = dict(name=name, level=level, parent=text(row.get("parent")) or None, short=short)
+    full, organ = text(row.get("full")), text(row.get("organ"))
+    for key, value, what in (("full", full, "全称"), ("organ", organ, "署名")):
+        if any(ch.isspace() for ch in value):
+            out.append(Problem(row.loc(key), f"{what}「{value}」中间有空格",
+                               f"{what}用于报告落款：请去掉空格"))
+        elif len(value) > MAX_FULL:
+            out.append(Problem(row.loc(key), f"{what}「{value}」太长（{len(value)}个字，最多{MAX_FULL}个字）",
+                               f"请检查「{what}」列是否填错了内容"))
+    entry = dict(name=name, level=level, parent=text(row.get("parent")) or None, short=short,
+                 full=full, organ=organ)
     return entry, out
 
 
@@ -158,6 +198,7 @@ def _check_tree(table: Table, drafts: list[tuple[Row, dict]], result: Regions) -
                            "请把层级改为「市」；如果它是县（市、区），请在「上级」中填写所属的市"))
         result.broken.add(city["name"])
     city_names = {city["name"], city["short"]}
+    city["full"] = city["full"] or city["name"]
     for row, e in drafts:
         if e["parent"] is None:
             continue
@@ -168,6 +209,8 @@ def _check_tree(table: Table, drafts: list[tuple[Row, dict]], result: Regions) -
             result.broken.add(e["name"])
             continue
         e["parent"] = city["name"]
+        e["city_short"] = city["short"]
+        e["full"] = e["full"] or default_full(e["name"], e["level"], city["name"], city["short"])
         if e["level"] == "市":
             out.append(Problem(row.loc("level"),
                                f"「{e['name']}」的层级「{e['level']}」不对：只有本市的层级是「市」",
