@@ -1,13 +1,14 @@
 """Pure computations on validated data: no I/O, no formatting.
 
 Completion against plan targets, time progress of the plan, gaps, status, year-on-year
-change, ranks among the county-level units, city averages and per-capita figures.
+change, ranks among the county-level units and per-capita figures.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .fmt import round_half_up
 from .model import Dataset, Indicator, Kind, Region, TargetType
 
 AHEAD = "超额完成"
@@ -56,7 +57,8 @@ def status(rate: float | None, target_type: TargetType | None, progress: float,
     if rate is None or target_type is None:
         return None
     # Judge on the figures the reader sees (one decimal), so 59.96% never reads "60.0%, 滞后".
-    rate, progress = round(rate, 1), round(progress, 1)
+    # Round half up, as fmt prints them, so the status and the printed figures never disagree.
+    rate, progress = float(round_half_up(rate, 1)), float(round_half_up(progress, 1))
     if target_type is TargetType.CUMULATIVE:
         if rate >= 100 or rate >= progress + margin:
             return AHEAD
@@ -81,11 +83,6 @@ def rank(values: dict[str, float | None], higher_is_better: bool = True) -> dict
     for position, v in enumerate(sorted(present.values(), reverse=higher_is_better), 1):
         first.setdefault(v, position)
     return {k: first[v] for k, v in present.items()}
-
-
-def mean(values: list[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) / len(present) if present else None
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -113,8 +110,7 @@ class IndicatorMetrics:
     change_pct: float | None = None
     rank: int | None = None           # among peers, 1 = best
     peers: int = 0
-    city: float | str | None = None   # the city's value (county reports)
-    peer_avg: float | None = None     # mean of the peers' values
+    city: float | str | None = None   # the city's value: the one benchmark of a county
     lowest: str | None = None         # weakest / strongest peer (city report)
     highest: str | None = None
     lowest_value: float | None = None
@@ -177,7 +173,6 @@ class PeerStats:
     scores: dict[str, float | None]
     ranks: dict[str, int]
     count: int
-    avg: float | None
     lowest: str | None = None
     highest: str | None = None
 
@@ -209,8 +204,7 @@ class MetricsBatch:
             figures = {n: self.base(n)[code] for n in self.peer_names}
             scores = {n: _score(m) for n, m in figures.items()}
             present = {k: v for k, v in scores.items() if v is not None}
-            stats = PeerStats(scores, rank(scores), len(present),
-                              mean([_num(m.value) for m in figures.values()]))
+            stats = PeerStats(scores, rank(scores), len(present))
             if present:
                 stats.lowest = min(present, key=lambda k: (present[k], k))
                 stats.highest = max(present, key=lambda k: (present[k], k))
@@ -227,7 +221,7 @@ class MetricsBatch:
             if not m.indicator.numeric:
                 continue
             stats = self.peer_stats(code)
-            m.peers, m.peer_avg, m.city = stats.count, stats.avg, city[code].value
+            m.peers, m.city = stats.count, city[code].value
             if not region.is_city:
                 m.rank = stats.ranks.get(name)
             elif stats.lowest is not None:

@@ -712,7 +712,9 @@ _PLACEHOLDER = re.compile(r"XX|xx|None|nan|NaN|null|undefined")
 _ASCII = re.compile(r"[A-Za-z]+")
 _YU = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)余")
 _POINT_ZERO = re.compile(r"\d+\.0+(?![\d])")
-_DOUBLE_ORGAN = re.compile(r"我([县区市])\1委")
+# 我县县委 / 我区区委 are never written; the city's own 我市市委 is the user's draft wording
+# (tests/test_seed_text.py), kept where the draft has it.
+_DOUBLE_ORGAN = re.compile(r"我([县区])\1委")
 _QUOTE_DUNHAO = re.compile(r"”、“")
 
 

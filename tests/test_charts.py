@@ -37,7 +37,7 @@ PROGRESS = ProgressChart(
 )
 COMPARE = CompareChart(
     "各县（市、区）干部人均参训学时", COUNTIES, (62.3, 58.1, 49.0, 55.5, 71.2, 44.8, 56.5, 60.2),
-    56.5, "学时", 1, highlight="临川县",
+    56.5, "学时", 1, highlight="临川县", average_label="临江市平均",
 )
 TREND = TrendChart(
     "2023—2025年干部培训规模", (2023, 2024, 2025),
@@ -183,14 +183,14 @@ def test_compare_sorts_descending_highlights_and_labels_through_fmt():
     assert highlighted == ["临川县"]
     shown = texts(fig)
     assert [fmt.number(h, 1) for h in heights] == shown[:8]
-    assert "全市平均\n56.5学时" in shown and "单位：学时" in shown
+    assert "临江市平均\n56.5学时" in shown and "单位：学时" in shown
 
 
 def test_progress_marks_lagging_bars_and_time_progress():
     fig = draw(PROGRESS)
     ax = fig.axes[0]
     shown = texts(fig)
-    assert "时序进度60.0%" in shown and "76.5%" in shown and "-3.5%" in shown
+    assert "时序进度60%" in shown and "76.5%" in shown and "-3.5%" in shown
     colors = [p.get_facecolor() for p in ax.patches]
     lagging = [c != colors[0] for c in colors]
     assert lagging == [False, True, False, True, False, True]

@@ -99,7 +99,8 @@ def _dataset():
 
 
 CFG = SimpleNamespace(terms=DEFAULT_TERMS, wording=DEFAULT_WORDING, year=2025,
-                      plan=Plan("规划", 2023, 2027), as_of="2025年11月")
+                      plan=Plan("规划", 2023, 2027), as_of="2025年11月",
+                      progress_basis="截至2025年11月")
 
 
 def _render(tmp_path, body, region="临江市"):
@@ -113,16 +114,17 @@ def test_views_format_figures_and_wording(tmp_path):
             "{{ v.classes.status }}；占比{{ v.share }}，{{ v.share.yoy }}，目标{{ v.share.target }}；"
             "打造“{{ v.name }}高地”；时序进度{{ time_progress }}。\n")
     n = _render(tmp_path, body)
-    assert n.text.strip() == ("我市举办10期，累计27期，完成54.0%，滞后；占比72.0%，同比提高4.0个百分点，"
-                              "目标70%；打造“绿色*智造高地”；时序进度60.0%。")
+    assert n.text.strip() == ("我市举办10期，累计27期，完成54%，滞后；占比72%，同比提高4个百分点，"
+                              "目标70%；打造“绿色*智造高地”；时序进度60%。")
     assert n.missing == []
 
 
 def test_county_wording_rank_and_comparison(tmp_path):
-    body = ("{{ t.we }}{{ t.cadres }}：{{ v.share }}，{{ v.share.vs_avg }}，"
+    body = ("{{ t.we }}{{ t.cadres }}：{{ v.share }}，{{ v.share.vs_benchmark }}，"
             "在全市{{ peers_n }}个{{ peer_word }}中排名第{{ v.share.rank }}。\n")
     n = _render(tmp_path, body, "青石县")
-    assert n.text.strip() == "我县县管干部：69.0%，低于全市平均水平3.0个百分点，在全市2个县（市、区）中排名第2。"
+    # the one benchmark: the city's own figure (72%), named after the city in a county report
+    assert n.text.strip() == "我县县管干部：69%，低于临江市平均水平3个百分点，在全市2个县（市、区）中排名第2。"
 
 
 def test_missing_value_renders_marker_and_is_listed(tmp_path):
@@ -145,13 +147,14 @@ def test_template_errors_name_file_and_line(tmp_path, body, msg):
 
 
 def test_attachment_table_uses_the_same_figures(tmp_path):
-    body = "完成{{ v.classes.rate }}。\n\n```attachment\n表\n```\n\n```table indicators\n主要指标\n```\n"
+    body = ("完成{{ v.classes.rate }}。\n\n```attachment\n表\n```\n\n"
+            "```table cumulative_indicators\n累计\n```\n\n```table annual_indicators\n年度\n```\n")
     n = _render(tmp_path, body)
-    table = next(b for b in n.blocks if isinstance(b, Table))
-    assert table.data.rows[0][:8] == ["1", "轮训班期数", "期", "50", "27", "54.0%", "60.0%", "滞后"]
-    assert (0, 7) in table.data.alerts
-    assert table.data.rows[1][1] == "理论课程占比（年度）" and table.data.rows[1][5] == "102.9%"
-    assert "54.0%" in n.text and isinstance(n.blocks[1], Attachment)
+    cum, annual = [b for b in n.blocks if isinstance(b, Table)]
+    assert cum.data.rows[0] == ["1", "轮训班期数", "期", "50", "27", "54%", "60%", "滞后"]
+    assert (0, 7) in cum.data.alerts
+    assert annual.data.rows[0][1] == "理论课程占比" and annual.data.rows[0][3:5] == ["70%", "72%"]
+    assert "54%" in n.text and isinstance(n.blocks[1], Attachment)
     assert "附件1　表" in blocks_text(n.blocks)
 
 
@@ -184,10 +187,10 @@ def test_compare_chart_keeps_top_bottom_and_own_region_in_large_batches():
 def test_county_level_city_compares_with_the_named_city(tmp_path):
     ds = _dataset()
     ds.regions[1] = Region("青石县", "县级市", "临江市", "青石")
-    (tmp_path / "report.md.j2").write_text("{{ t.we }}{{ v.share.vs_avg }}。\n", encoding="utf-8")
+    (tmp_path / "report.md.j2").write_text("{{ t.we }}{{ v.share.vs_benchmark }}。\n", encoding="utf-8")
     m = region_metrics(ds, "青石县", 2025, 2023, 2027)
     n = NarrativeRenderer(tmp_path).render(CFG, m, peers_n=2)
-    assert n.text.strip() == "我市低于临江市平均水平3.0个百分点。"
+    assert n.text.strip() == "我市低于临江市平均水平3个百分点。"
 
 
 def test_missing_year_inside_a_cumulative_figure_is_named(tmp_path):

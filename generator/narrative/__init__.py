@@ -47,7 +47,7 @@ def blocks_text(blocks: list) -> str:
 def template_context(cfg, metrics: RegionMetrics, peers_n: int) -> tuple[dict, RenderContext]:
     """The variables templates see (documented in README, 模板一节)."""
     region = metrics.region
-    ctx = RenderContext(metrics)
+    ctx = RenderContext(metrics, cfg.plan.end)
     terms = dict(cfg.terms[region.level])
     terms["name_short"] = region.short
     context = {
@@ -59,6 +59,7 @@ def template_context(cfg, metrics: RegionMetrics, peers_n: int) -> tuple[dict, R
         "plan": cfg.plan,
         "time_progress": fmt.percent(metrics.time_progress, 1),
         "as_of": cfg.as_of or f"{cfg.year}年12月",
+        "progress_basis": cfg.progress_basis,
         "peers_n": peers_n,
         "peer_word": "县（市、区）",
         "v": Indicators(ctx.views),

@@ -73,12 +73,6 @@ def marker(name: str) -> str:
     return f"【待补：{name}】"
 
 
-def target_text(ind: Indicator, value: float) -> str:
-    """Targets are policy figures: 70% rather than 70.0% when they are whole."""
-    decimals = 0 if float(value).is_integer() else ind.decimals
-    return value_text(ind, value, decimals=decimals)
-
-
 class IndicatorView:
     """One indicator of one region, as templates use it: `{{ v.code }}`, `{{ v.code.rate }}` …"""
 
@@ -150,7 +144,7 @@ class IndicatorView:
 
     @property
     def target(self) -> str:
-        return self._missing() if self._m.target is None else target_text(self._ind, self._m.target)
+        return self._missing() if self._m.target is None else value_text(self._ind, self._m.target)
 
     @property
     def rate(self) -> str:
@@ -187,8 +181,6 @@ class IndicatorView:
         catalog says, because the city's figure is computed from the city's totals)."""
         return self._fmt(self._m.city)
 
-    avg = benchmark  # the README's older name: there is no second "average"
-
     @property
     def vs_benchmark(self) -> str:
         """高于临江市平均水平2.4学时 / 与临江市平均水平持平."""
@@ -201,8 +193,6 @@ class IndicatorView:
             return f"与{label}水平持平"
         word = "高于" if diff > 0 else "低于"
         return f"{word}{label}水平{self._diff_text(diff)}"
-
-    vs_avg = vs_benchmark
 
     @property
     def above_benchmark(self) -> bool:
