@@ -76,6 +76,7 @@ class Indicator:
     denominator: str | None = None
     scale: str | None = None         # "万" or "亿": how the prose shows large numbers
     note: str = ""
+    optional: bool = False           # may be left empty: no 【待补】 marker, no missing-data warning
     location: Location | None = None
 
     @property

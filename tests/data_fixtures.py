@@ -57,6 +57,13 @@ def value_rows(years=(2023, 2024)) -> list[list]:
     return rows
 
 
+def catalog_with_column(header: str, cells: dict[str, object]) -> tuple[list, list[list]]:
+    """(header, rows) of the fixture catalog with one more column `header`, filled for the
+    codes in `cells` and empty elsewhere (e.g. 选填: {"partners": "是"})."""
+    return ([*CATALOG_HEADER, header],
+            [[*row, cells.get(row[0], "")] for row in CATALOG])
+
+
 def write_csv(path: Path, header: list, rows: list[list], encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding=encoding, newline="") as fh:

@@ -9,6 +9,7 @@ from data_fixtures import (
     REGIONS,
     REGIONS_HEADER,
     VALUES_HEADER,
+    catalog_with_column,
     make_city,
     value_rows,
     write_csv,
@@ -239,3 +240,25 @@ def test_read_table_returns_rows_and_raises_data_error(tmp_path):
     assert sheets[0].name == "A" and sheets[0].rows[1] == (2, ("临江市", 50.0))
     with pytest.raises(DataError, match="找不到文件"):
         read_table("nope.csv", display_root=tmp_path)
+
+
+# --- optional indicators (选填) -------------------------------------------------------------
+
+@pytest.mark.parametrize("header", ["选填", "选填（可选）", " 选 填 ", "optional", "Optional", "是否选填"])
+def test_optional_column_under_any_of_its_names(tmp_path, header):
+    args = make_city(tmp_path)
+    head, rows = catalog_with_column(header, {"partners": "是", "hours": "YES", "funds": "否"})
+    write_csv(tmp_path / "data/指标目录.csv", head, rows)
+    ds = load_dataset(**args)
+    assert [c for c, ind in ds.indicators.items() if ind.optional] == ["hours", "partners"]
+
+
+def test_optional_column_may_be_left_out_and_xlsx_true_false_cells_work(tmp_path):
+    ds = load_dataset(**make_city(tmp_path))
+    assert not any(ind.optional for ind in ds.indicators.values())
+    args = make_city(tmp_path)
+    head, rows = catalog_with_column("选填", {"partners": True, "funds": False})
+    write_xlsx(tmp_path / "data/目录.xlsx", {"指标": [head, *rows]})
+    args["catalog"] = tmp_path / "data/目录.xlsx"
+    ds = load_dataset(**args)
+    assert ds.indicators["partners"].optional and not ds.indicators["funds"].optional

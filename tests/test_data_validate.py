@@ -53,6 +53,14 @@ def drop(row: int):
     return edit
 
 
+def column(header: str, cells: dict[int, object]):
+    """Append a column `header`, filled at the given rows and empty elsewhere."""
+    def edit(table):
+        for number, row in enumerate(table, 1):
+            row.append(header if number == 1 else cells.get(number, ""))
+    return edit
+
+
 def build(tmp_path, edits: dict | None = None, options: DataOptions | None = None) -> dict:
     """The fixture city with `edits` {table: [mutators]} applied; load_dataset's arguments."""
     tables = copy.deepcopy({"catalog": [CATALOG_HEADER, *CATALOG],
@@ -129,6 +137,10 @@ BROKEN = [
     ("catalog", [put(6, 9, "cover_rate"), put(6, 10, "cadres")], L(CAT, 8, "分子指标"),
      "指标「cover_rate」的分子/分母指标互相引用，形成了循环"),
     ("catalog", [put(8, 3, "文本")], L(CAT, 8, "类型"), "指标「cover_rate」由分子/分母计算，不能是文本类"),
+    ("catalog", [column("选填", {9: "可以"})], L(CAT, 9, "选填"),
+     "指标「partners」的「选填」填的是「可以」，无法识别"),
+    ("catalog", [column("选填（可选）", {3: 1})], L(CAT, 3, "选填（可选）"),
+     "指标「funds」的「选填」填的是「1」，无法识别"),
     # regions
     ("regions", [drop(2)], L(REG, None, "上级"), "地区表中没有本市（「上级」为空的一行）"),
     ("regions", [put(4, 2, "")], L(REG, 4, "上级"), "只有本市（第2行「临江市」）可以不填上级"),
@@ -305,6 +317,19 @@ def test_missing_city_value_in_latest_year_warns_at_the_catalog_row(tmp_path):
     w = at(ds.warnings, L(CAT, 9, "指标代码"),
            "临江市2024年没有「合作院校」（partners）的数据，报告中该处将显示【待补】")
     assert not w.is_error and "补上" in w.hint
+
+
+@pytest.mark.parametrize("optional", ["是", "否", None])
+def test_optional_indicator_may_be_missing_without_a_warning(tmp_path, optional):
+    edits = {"values": [drop(vrow("临江市", 2024, "partners")), drop(vrow("临江市", 2023, "partners"))]}
+    if optional is not None:
+        edits["catalog"] = [column("选填", {9: optional})]
+    ds = load_dataset(**build(tmp_path, edits))
+    assert not any(k[2] == "partners" for k in ds.values)
+    if optional == "是":
+        assert ds.warnings == []  # 选填: no value anywhere, and not a word about it
+    else:
+        at(ds.warnings, L(CAT, 9, "指标代码"), "临江市2024年没有「合作院校」（partners）的数据")
 
 
 def test_warnings_are_listed_with_errors_in_the_error(tmp_path):

@@ -26,6 +26,7 @@ FIELDS = [
     Field("denominator", "分母指标"),
     Field("scale", "显示单位"),
     Field("note", "说明"),
+    Field("optional", "选填", ("是否选填", "可不填")),
 ]
 
 CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
@@ -39,6 +40,8 @@ _COMBINES = {c.value: c for c in Combine} | {
 _TARGET_TYPES = {t.value: t for t in TargetType} | {
     "cumulative": TargetType.CUMULATIVE, "annual": TargetType.ANNUAL}
 _SCALES = ("万", "亿")
+_YES_NO = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False,
+           "true": True, "false": False}
 _NEEDS_UNIT = (Kind.COUNT, Kind.AMOUNT, Kind.DURATION)
 
 
@@ -126,7 +129,8 @@ def _read_row(row: Row, seen: dict[str, Row]) -> tuple[str | None, dict | None, 
                  weight=text(row.get("weight")) or None,
                  numerator=text(row.get("numerator")) or None,
                  denominator=text(row.get("denominator")) or None,
-                 scale=scale, note=text(row.get("note")))
+                 scale=scale, note=text(row.get("note")),
+                 optional=_optional(row, code, bad))
     return code, entry, out
 
 
@@ -144,6 +148,20 @@ def _enum(row: Row, key: str, options: dict, bad, required: bool = False):
         guess = closest(written, [v for v in options if not v.isascii()], cutoff=0.3)
         maybe = f"（是否应为「{guess}」？）" if guess else ""
         bad(key, f"「{label}」填的是「{written}」，无法识别{maybe}", f"请改为 {allowed} 之一")
+    return found
+
+
+def _optional(row: Row, code: str, bad) -> bool:
+    """选填: 是 (the region may leave it empty, no 【待补】 and no warning), 否 or empty."""
+    written = text(row.get("optional"))
+    if not written:
+        return False
+    found = _YES_NO.get(written.lower())
+    if found is None:
+        label = row.table.fields["optional"].label
+        bad("optional", f"指标「{code}」的「{label}」填的是「{written}」，无法识别",
+            f"「{label}」请填「是」（各地区可以不填这个指标）、「否」或留空")
+        return False
     return found
 
 

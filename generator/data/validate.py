@@ -96,7 +96,8 @@ def _ratio(r: float) -> str:
 
 def missing_city_values(indicators: dict[str, Indicator], regions: list[Region],
                         values: dict[Key, Value]) -> list[Problem]:
-    """Warnings for catalog indicators the city has no value for in the latest year with data."""
+    """Warnings for catalog indicators the city has no value for in the latest year with data
+    (optional indicators, 选填, excepted)."""
     city = next((r for r in regions if r.is_city), None)
     if city is None or not values:
         return []
@@ -104,8 +105,8 @@ def missing_city_values(indicators: dict[str, Indicator], regions: list[Region],
     have = {code for (region, year, code) in values if region == city.name and year == latest}
     out = []
     for code, ind in indicators.items():
-        if ind.derived or code in have:
-            continue
+        if ind.derived or ind.optional or code in have:
+            continue  # an optional indicator (选填) may stay empty without a word
         out.append(Problem(
             ind.location or Location("指标目录"),
             f"{city.name}{latest}年没有「{ind.name}」（{code}）的数据，报告中该处将显示【待补】",
