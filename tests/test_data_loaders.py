@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from data_fixtures import (
     CATALOG,
@@ -19,6 +22,8 @@ from data_fixtures import (
 from generator.data import load_dataset, read_table
 from generator.errors import DataError
 from generator.model import Combine, DataOptions, Kind, Location, TargetType, ValueSource
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def errors_of(**args):
@@ -262,3 +267,49 @@ def test_optional_column_may_be_left_out_and_xlsx_true_false_cells_work(tmp_path
     args["catalog"] = tmp_path / "data/目录.xlsx"
     ds = load_dataset(**args)
     assert ds.indicators["partners"].optional and not ds.indicators["funds"].optional
+
+
+# --- the sample data -----------------------------------------------------------------------
+
+TEXT_CODES = ["text_design", "text_theory", "text_system", "text_resources", "text_platforms",
+              "text_management", "text_next_focus"]
+WITH_TEXTS = ["江城区", "东湖区", "临川县", "青石县", "云岭县", "安平市"]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from generator.build import load_data
+    from generator.config import load_config
+
+    cfg = load_config(ROOT / "report.yaml")
+    return cfg, load_data(cfg)
+
+
+def test_sample_region_texts_load_for_six_units_and_are_optional(sample):
+    cfg, ds = sample
+    assert ROOT / "data/地区文字材料.csv" in [Path(v.path) for v in cfg.values]
+    for code in TEXT_CODES:
+        ind = ds.indicators[code]
+        assert ind.kind is Kind.TEXT and ind.optional and ind.combine is Combine.NONE
+    texts = {k: v for k, v in ds.values.items() if k[2] in TEXT_CODES}
+    assert {(r, y) for r, y, _ in texts} == {(r, 2025) for r in WITH_TEXTS}
+    assert len(texts) == len(WITH_TEXTS) * len(TEXT_CODES)
+    assert texts[("青石县", 2025, "text_design")].location.file == "data/地区文字材料.csv"
+    assert not [w for w in ds.warnings if "text_" in w.message]  # 临江市, 西山区, 白沙县 have none
+    assert (ROOT / "data/地区文字材料.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+
+
+def test_sample_texts_are_written_in_the_reports_voice(sample):
+    _, ds = sample
+    for (region, _, code), v in ds.values.items():
+        if code not in TEXT_CODES:
+            continue
+        text, where = v.value, f"{region} {code}"
+        assert not re.search(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]", text), f"{where}: figures come from data"
+        assert not re.search(r"[,.;:?!()\"']", text), f"{where}: full-width punctuation"
+        sentences = re.findall(r"[^。]+。", text)
+        assert "".join(sentences) == text, f"{where}: whole sentences"
+        if code == "text_next_focus":  # follows 下一步，我县将
+            assert len(sentences) <= 2 and not text.startswith(("我", region)), where
+        else:  # one item: a lead sentence and 2–4 sentences of practice
+            assert 120 <= len(text) <= 260 and 3 <= len(sentences) <= 5, where

@@ -4,6 +4,9 @@ Run `python tools/make_sample_data.py` after changing a recipe. The values are p
 consistent: county values of every 求和 indicator add up to the city value, 平均 indicators'
 city value is the mean of the counties, and a few counties lag behind (PACE < 1) so that the
 problems section of the report has substance. Randomness is seeded: the output is stable.
+
+The optional text indicators (选填, such as text_design) are not generated here: the sample's
+texts are written by hand in data/地区文字材料.csv.
 """
 
 from __future__ import annotations
@@ -220,7 +223,8 @@ def targets(catalog: dict[str, dict], values: dict[str, dict[str, list]]) -> lis
 
 def build_rows() -> list[tuple]:
     catalog = read_catalog()
-    missing = [c for c, e in catalog.items() if not e["分子指标"] and c not in RECIPES]
+    missing = [c for c, e in catalog.items()
+               if not e["分子指标"] and e.get("选填") != "是" and c not in RECIPES]
     unknown = [c for c in RECIPES if c not in catalog]
     if missing or unknown:
         sys.exit(f"recipes out of step with the catalog: missing {missing}, unknown {unknown}")
