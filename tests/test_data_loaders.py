@@ -313,3 +313,40 @@ def test_sample_texts_are_written_in_the_reports_voice(sample):
             assert len(sentences) <= 2 and not text.startswith(("我", region)), where
         else:  # one item: a lead sentence and 2–4 sentences of practice
             assert 120 <= len(text) <= 260 and 3 <= len(sentences) <= 5, where
+
+
+def test_sample_county_ranks_and_lagging_sets_differ(sample):
+    """Not one pace for every indicator: each unit leads somewhere and trails somewhere."""
+    from generator.metrics import MetricsBatch
+    from generator.model import Combine as C
+
+    cfg, ds = sample
+    batch = MetricsBatch(ds, cfg.year, cfg.plan.start, cfg.plan.end, cfg.ahead_margin)
+    peers = batch.peer_names
+    # indicators compared on a rate, not on size: those with a target, means and per-capita figures
+    scored = [c for c, ind in ds.indicators.items() if ind.numeric
+              and (ind.target_type is not None or ind.combine in (C.MEAN, C.WEIGHTED))]
+    ranks = {p: {c: batch.region(p).indicators[c].rank for c in scored} for p in peers}
+    orders = {tuple(sorted(peers, key=lambda p: ranks[p][c])) for c in scored}
+    assert len(orders) > len(scored) // 2  # indicators of one area may share an order, no more
+    top = {p for p in peers if any(r <= 3 for r in ranks[p].values())}
+    bottom = {p for p in peers if any(r >= len(peers) - 2 for r in ranks[p].values())}
+    assert top >= set(peers) - {"云岭县"}      # 云岭县 may stay weak overall …
+    assert bottom >= set(peers) - {"江城区"}   # … and 江城区 strong overall
+    lagging = {p: frozenset(c for c, m in batch.region(p).indicators.items() if m.status == "滞后")
+               for p in peers}
+    assert len(set(lagging.values())) == len(peers)
+    falls = {p: frozenset(c for c in scored if (m := batch.region(p).indicators[c]).change is not None
+                          and m.change < 0) for p in peers}
+    assert len({f for f in falls.values() if f}) >= 4
+
+
+def test_sample_city_means_are_exactly_the_county_means(sample):
+    _, ds = sample
+    counties = [r.name for r in ds.children(ds.city.name)]
+    for code, ind in ds.indicators.items():
+        if ind.combine is not Combine.MEAN:
+            continue
+        for year in ds.years():
+            parts = [ds.get(c, code, year) for c in counties]
+            assert ds.get(ds.city.name, code, year) == pytest.approx(sum(parts) / len(parts)), (code, year)
