@@ -58,7 +58,7 @@ def status(rate: float | None, target_type: TargetType | None, progress: float,
         return None
     # Judge on the figures the reader sees (one decimal), so 59.96% never reads "60.0%, 滞后".
     # Round half up, as fmt prints them, so the status and the printed figures never disagree.
-    rate, progress = float(round_half_up(rate, 1)), float(round_half_up(progress, 1))
+    rate, progress = _shown(rate, 1), _shown(progress, 1)
     if target_type is TargetType.CUMULATIVE:
         if rate >= 100 or rate >= progress + margin:
             return AHEAD
@@ -135,6 +135,11 @@ def series(ds: Dataset, region: str, code: str, years: range) -> dict[int, float
     return {y: ds.get(region, code, y) for y in years}
 
 
+def _shown(value: float, decimals: int) -> float:
+    """A figure rounded as the report prints it (half up)."""
+    return float(round_half_up(value, decimals))
+
+
 def _num(v) -> float | None:
     return v if isinstance(v, (int, float)) else None
 
@@ -157,10 +162,11 @@ def indicator_metrics(ds: Dataset, region: Region, ind: Indicator, year: int, st
     m.target = ds.targets.get((region.name, ind.code), ind.target)
     if ind.target_type is TargetType.CUMULATIVE:
         m.rate = completion(m.cum, m.target)
-        m.gap = None if m.rate is None else m.rate - progress
+        # gaps are differences of the figures as printed (58.3% − 56.3% reads 2 points, never 2.1)
+        m.gap = None if m.rate is None else _shown(m.rate, 1) - _shown(progress, 1)
     elif ind.target_type is TargetType.ANNUAL:
         m.rate = completion(value, m.target)
-        m.gap = None if value is None or m.target is None else value - m.target
+        m.gap = None if value is None or m.target is None else _shown(value, ind.decimals) - m.target
     m.status = status(m.rate, ind.target_type, progress, margin)
     m.change, m.change_pct = change(prev, value)
     return m

@@ -99,6 +99,11 @@ class IndicatorView:
         d = self._ind.decimals
         return max(d, 1) if self._ind.kind is Kind.PERCENT else d
 
+    def _shown(self, value: float) -> float:
+        """The value as printed (rounded half up to the catalog's decimals): differences are
+        taken between printed figures, so a reader subtracting them gets the printed result."""
+        return float(fmt.round_half_up(value, self._ind.decimals))
+
     def _diff_text(self, diff: float) -> str:
         """A difference of two values of this indicator: 个百分点 for rates, units otherwise."""
         if self._ind.kind is Kind.PERCENT:
@@ -162,9 +167,11 @@ class IndicatorView:
     def yoy(self) -> str:
         if not isinstance(self._m.prev, (int, float)) or not isinstance(self._m.value, (int, float)):
             return self._missing(self._m.year - 1 if self._m.value is not None else self._m.year)
-        return fmt.change_phrase(self._m.prev, self._m.value,
-                                 is_rate=self._ind.kind is Kind.PERCENT,
-                                 decimals=1, unit=self._ind.unit)
+        is_rate = self._ind.kind is Kind.PERCENT
+        old, new = self._m.prev, self._m.value
+        if is_rate:  # points between the printed rates
+            old, new = self._shown(old), self._shown(new)
+        return fmt.change_phrase(old, new, is_rate=is_rate, decimals=1, unit=self._ind.unit)
 
     @property
     def change(self) -> str:
@@ -187,7 +194,7 @@ class IndicatorView:
         value, bench = self._m.value, self._m.city
         if not isinstance(value, (int, float)) or not isinstance(bench, (int, float)):
             return self._missing()
-        diff = value - bench
+        diff = self._shown(value) - self._shown(bench)
         label = self._ctx.benchmark_label
         if fmt.round_half_up(abs(diff), self._diff_decimals) == 0:
             return f"与{label}水平持平"
@@ -208,7 +215,10 @@ class IndicatorView:
     @property
     def trend(self) -> str | None:
         """'up' / 'down' / 'flat' year on year (None without both years)."""
-        return judge.direction(self._m.prev, self._m.value, is_rate=self._ind.kind is Kind.PERCENT)
+        prev, value = self._m.prev, self._m.value
+        if self._ind.kind is Kind.PERCENT and isinstance(prev, (int, float)) and isinstance(value, (int, float)):
+            prev, value = self._shown(prev), self._shown(value)  # as the 同比 phrase reads them
+        return judge.direction(prev, value, is_rate=self._ind.kind is Kind.PERCENT)
 
     rising = property(lambda self: self.trend == judge.UP)
     falling = property(lambda self: self.trend == judge.DOWN)
