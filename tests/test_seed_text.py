@@ -173,6 +173,9 @@ def test_no_leftovers(region):
     letters = re.findall(r"[^\n]{0,12}[A-Za-z]+[^\n]{0,12}", text)
     assert not letters, f"{region}：正文中有英文字母：{letters[:5]}"
     assert "  " not in text, f"{region}：正文中有连续空格"
+    # an item marker inside a paragraph: a template line ending in a block tag ate a newline
+    glued = re.findall(r"[^\n]{0,12}[。；][-+] [^\n]{0,12}", text)
+    assert not glued, f"{region}：条目标记出现在段落中间：{glued[:3]}"
 
 
 def test_county_speaks_of_itself_as_a_county():
