@@ -296,7 +296,9 @@ def test_county_sum_message_names_indicator_year_sum_and_city_value(tmp_path):
 
 def test_year_on_year_jumps_are_warnings(tmp_path):
     up, down = vrow("江北区", 2024, "hours"), vrow("云溪市", 2024, "hours")
-    ds = load_dataset(**build(tmp_path, {"values": [put(up, 3, 400), put(down, 3, 20)]}))
+    city = vrow("临江市", 2024, "hours")  # 人均学时 is 平均: the city stays the county mean
+    ds = load_dataset(**build(tmp_path, {"values": [put(up, 3, 400), put(down, 3, 20),
+                                                    put(city, 3, 172.7)]}))
     assert all(not w.is_error for w in ds.warnings) and len(ds.warnings) == 2
     up_warning = at(ds.warnings, L(VAL, up, "数值"), "「人均学时」变化异常：江北区2024年为 400")
     assert "是上年（100.5）的4倍" in up_warning.message
@@ -304,11 +306,11 @@ def test_year_on_year_jumps_are_warnings(tmp_path):
 
 
 def test_jump_factor_and_zero_values(tmp_path):
-    row = vrow("江北区", 2024, "hours")
-    ds = load_dataset(**build(tmp_path, {"values": [put(row, 3, 400)]},
+    row, city = vrow("江北区", 2024, "hours"), vrow("临江市", 2024, "hours")
+    ds = load_dataset(**build(tmp_path, {"values": [put(row, 3, 400), put(city, 3, 200)]},
                               DataOptions(yoy_jump_factor=5)))
     assert ds.warnings == []
-    ds = load_dataset(**build(tmp_path, {"values": [put(row, 3, 0)]}))
+    ds = load_dataset(**build(tmp_path, {"values": [put(row, 3, 0), put(city, 3, 66.7)]}))
     assert ds.warnings == []  # zero is not a jump of a factor
 
 
@@ -335,8 +337,9 @@ def test_optional_indicator_may_be_missing_without_a_warning(tmp_path, optional)
 def test_warnings_are_listed_with_errors_in_the_error(tmp_path):
     problems, exc = problems_of(build(tmp_path, {"values": [
         drop(vrow("临江市", 2024, "partners")), put(vrow("江北区", 2024, "funds"), 3, "很多")]}))
-    assert [p.severity for p in problems].count("warning") == 1
-    assert exc.message.startswith("数据检查发现 1 个错误、1 个警告，请按下表逐项修改后重试。")
+    # the missing city value, and the county sum of 培训经费 that could not be checked
+    assert [p.severity for p in problems].count("warning") == 2
+    assert exc.message.startswith("数据检查发现 1 个错误、2 个警告，请按下表逐项修改后重试。")
     assert exc.message.index("错误  ") < exc.message.index("警告  ")
 
 
@@ -429,3 +432,44 @@ def test_display_width_counts_cjk_twice():
 
 def test_format_problems_empty():
     assert format_problems([]) == "没有发现问题。"
+
+
+# --- county sums that cannot be checked; 平均 and 加权平均 against the counties -------------
+
+def test_county_sum_with_a_missing_county_value_says_which_counties(tmp_path):
+    ds = load_dataset(**build(tmp_path, {"values": [drop(vrow("云溪市", 2024, "train_total")),
+                                                    drop(vrow("青山县", 2024, "train_total"))]}))
+    w = at(ds.warnings, L(VAL, vrow("临江市", 2024, "train_total"), "数值"),
+           "「培训干部总人次」2024年缺少青山县、云溪市的数值")
+    assert not w.is_error and "无法核对" in w.message and "合计" in w.message
+    assert "补上" in w.hint
+
+
+def test_mean_of_counties_is_reconciled_with_the_city_value(tmp_path):
+    city = vrow("临江市", 2024, "hours")
+    problems, _ = problems_of(build(tmp_path, {"values": [put(city, 3, 120)]}))
+    p = at(problems, L(VAL, city, "数值"), "「人均学时」2024年各县（市、区）平均为 100.2学时")
+    assert p.is_error and "与临江市的数值 120学时 不一致" in p.message
+    assert "允许误差 0.5%" in p.message and "汇总方式" in p.hint
+
+
+def test_weighted_mean_uses_the_weight_indicator(tmp_path):
+    city = vrow("临江市", 2023, "pass_rate")
+    problems, _ = problems_of(build(tmp_path, {"values": [put(city, 3, 90)]}))
+    p = at(problems, L(VAL, city, "数值"), "「考核合格率」2023年各县（市、区）按「培训干部总人次」加权平均为 96.4%")
+    assert p.is_error and "与临江市的数值 90% 不一致" in p.message
+    # 96.9 is within the tolerance of the weighted mean 96.42, not of the plain mean 96.33
+    ds = load_dataset(**build(tmp_path, {"values": [put(city, 3, 96.9)]}))
+    assert not [w for w in ds.warnings if "加权" in w.message]
+
+
+def test_mean_with_a_missing_county_or_weight_warns(tmp_path):
+    ds = load_dataset(**build(tmp_path, {"values": [drop(vrow("江北区", 2024, "hours")),
+                                                    drop(vrow("青山县", 2024, "train_total"))]}))
+    # two rows above were dropped: the city's rows moved up by one or two
+    at(ds.warnings, L(VAL, vrow("临江市", 2024, "hours") - 1, "数值"),
+       "「人均学时」2024年缺少江北区的数值，无法核对各县（市、区）平均与临江市的数值是否一致")
+    w = at(ds.warnings, L(VAL, vrow("临江市", 2024, "pass_rate") - 2, "数值"),
+           "「考核合格率」2024年缺少青山县的权重「培训干部总人次」")
+    assert "按「培训干部总人次」加权平均" in w.message
+    assert all(not w.is_error for w in ds.warnings)

@@ -1,7 +1,8 @@
-"""Rules across files: county sums against the city, jumps between years, missing city values."""
+"""Rules across files: county sums and means against the city, jumps between years, missing city values."""
 
 from __future__ import annotations
 
+from .. import fmt
 from ..model import Combine, DataOptions, Indicator, Location, Problem, Region, Value
 from .numeric import show
 
@@ -11,7 +12,7 @@ Key = tuple[str, int, str]
 def cross_check(indicators: dict[str, Indicator], regions: list[Region],
                 values: dict[Key, Value], options: DataOptions,
                 sums: bool = True) -> list[Problem]:
-    """Errors for county sums that miss the city value; warnings for jumps and gaps.
+    """Errors for county sums and means that miss the city value; warnings for jumps and gaps.
 
     `sums` False skips the county sums: with a broken region row the list of counties is
     incomplete, and every total would look wrong.
@@ -24,7 +25,13 @@ def cross_check(indicators: dict[str, Indicator], regions: list[Region],
 
 def county_sums(indicators: dict[str, Indicator], regions: list[Region],
                 values: dict[Key, Value], options: DataOptions) -> list[Problem]:
-    """For 求和 indicators: where the city and all its counties have a value, they must agree."""
+    """The city value against its counties', by the catalog's 汇总方式: the sum (求和), the
+    mean (平均) or the mean weighted by the weight indicator (加权平均).
+
+    A gap beyond `sum_tolerance` (relative to the city value) is an error; where the city has
+    a value but some counties (or their weights) have none, a warning names them, as the
+    check could not be made.
+    """
     city = next((r for r in regions if r.is_city), None)
     if city is None:
         return []
@@ -34,30 +41,106 @@ def county_sums(indicators: dict[str, Indicator], regions: list[Region],
     out = []
     years = sorted({y for (_, y, _) in values})
     for code, ind in indicators.items():
-        if ind.combine is not Combine.SUM or not ind.numeric or ind.derived:
+        if ind.combine not in _COMBINED or not ind.numeric or ind.derived:
             continue
+        weight = indicators.get(ind.weight) if ind.combine is Combine.WEIGHTED else None
+        if ind.combine is Combine.WEIGHTED and (weight is None or not weight.numeric):
+            continue  # the catalog check reports a weight that is not a numeric indicator
         for year in years:
             top = values.get((city.name, year, code))
+            if top is None:
+                continue
             parts = [values.get((c.name, year, code)) for c in counties]
-            if top is None or any(p is None for p in parts):
+            lacking = [c.name for c, p in zip(counties, parts, strict=True) if p is None]
+            weights = [values.get((c.name, year, weight.code)) if weight else None
+                       for c in counties]
+            no_weight = [c.name for c, w in zip(counties, weights, strict=True)
+                         if weight and w is None and c.name not in lacking]
+            if lacking or no_weight:
+                out.append(_unchecked(ind, weight, year, city, top, lacking, no_weight, len(counties)))
                 continue
-            total = sum(float(p.value) for p in parts)
-            city_value = float(top.value)
-            gap = abs(total - city_value)
-            rel = gap / abs(city_value) if city_value else (0.0 if gap == 0 else float("inf"))
-            if rel <= options.sum_tolerance:
-                continue
-            unit = ind.unit if ind.unit not in ("", "%") else ""
-            share = f"相差 {show(round(rel * 100, 1))}%" if city_value else f"相差 {show(gap)}"
-            out.append(Problem(
-                top.location,
-                f"「{ind.name}」{year}年各县（市、区）合计为 {show(total)}{unit}，"
-                f"与{city.name}的数值 {show(city_value)}{unit} 不一致"
-                f"（{share}，允许误差 {show(options.sum_tolerance * 100)}%）",
-                f"请核对{city.name}和各县（市、区）{year}年的「{ind.name}」：全市数应等于各县（市、区）之和；"
-                "如果全市数还包含市直单位等不在地区表中的部分，请把该指标的「汇总方式」改为「不汇总」",
-                region=city.name))
+            nums = [float(p.value) for p in parts]
+            if ind.combine is Combine.SUM:
+                combined = sum(nums)
+            elif ind.combine is Combine.MEAN:
+                combined = sum(nums) / len(nums)
+            else:
+                ws = [float(w.value) for w in weights]
+                if sum(ws) == 0:
+                    continue
+                combined = sum(n * w for n, w in zip(nums, ws, strict=True)) / sum(ws)
+            problem = _disagreement(ind, weight, year, city, top, combined, options.sum_tolerance)
+            if problem:
+                out.append(problem)
     return out
+
+
+_COMBINED = (Combine.SUM, Combine.MEAN, Combine.WEIGHTED)
+
+
+def _how(ind: Indicator, weight: Indicator | None) -> str:
+    """各县（市、区）合计 / 平均 / 按「权重」加权平均: how the counties make the city value."""
+    if ind.combine is Combine.SUM:
+        return "合计"
+    if ind.combine is Combine.MEAN:
+        return "平均"
+    return f"按「{weight.name}」加权平均"
+
+
+def _disagreement(ind: Indicator, weight, year: int, city: Region, top: Value,
+                  combined: float, tolerance: float) -> Problem | None:
+    """An error when the city value is further than `tolerance` (relative) from `combined`."""
+    city_value = float(top.value)
+    gap = abs(combined - city_value)
+    rel = gap / abs(city_value) if city_value else (0.0 if gap == 0 else float("inf"))
+    mean = ind.combine is not Combine.SUM
+    # a mean rarely comes out even: one that reads as the city value at the catalog's
+    # decimals agrees with it
+    rounded = fmt.round_half_up(combined, ind.decimals)
+    if rel <= tolerance or (mean and rounded == fmt.round_half_up(city_value, ind.decimals)):
+        return None
+    if not mean:
+        unit = ind.unit if ind.unit not in ("", "%") else ""
+        shown = show(combined)
+        should = "全市数应等于各县（市、区）之和"
+    else:
+        unit = ind.unit or ""
+        shown = show(float(rounded))
+        should = ("全市数应等于各县（市、区）的平均数" if ind.combine is Combine.MEAN
+                  else f"全市数应等于各县（市、区）以「{weight.name}」为权重的加权平均数")
+    share = f"相差 {show(round(rel * 100, 1))}%" if city_value else f"相差 {show(gap)}"
+    return Problem(
+        top.location,
+        f"「{ind.name}」{year}年各县（市、区）{_how(ind, weight)}为 {shown}{unit}，"
+        f"与{city.name}的数值 {show(city_value)}{unit} 不一致"
+        f"（{share}，允许误差 {show(tolerance * 100)}%）",
+        f"请核对{city.name}和各县（市、区）{year}年的「{ind.name}」：{should}；"
+        "如果全市数还包含市直单位等不在地区表中的部分，或另有算法，请把该指标的「汇总方式」改为「不汇总」",
+        region=city.name)
+
+
+def _unchecked(ind: Indicator, weight, year: int, city: Region, top: Value,
+               lacking: list[str], no_weight: list[str], n: int) -> Problem:
+    """A warning: the city value could not be checked, as these counties lack a value (or weight)."""
+    def names(regions: list[str]) -> str:
+        return f"全部{n}个县（市、区）" if len(regions) == n else "、".join(regions)
+
+    gaps = []
+    if lacking:
+        gaps.append(f"缺少{names(lacking)}的数值")
+    if no_weight:
+        gaps.append(f"缺少{names(no_weight)}的权重「{weight.name}」")
+    fill = []
+    if lacking:
+        fill.append(f"{'、'.join(lacking)}{year}年的「{ind.name}」")
+    if no_weight:
+        fill.append(f"{'、'.join(no_weight)}{year}年的「{weight.name}」")
+    return Problem(
+        top.location,
+        f"「{ind.name}」{year}年{'，'.join(gaps)}，"
+        f"无法核对各县（市、区）{_how(ind, weight)}与{city.name}的数值是否一致",
+        f"请在指标数据中补上{'和'.join(fill)}；如确实没有，可忽略此提示",
+        severity="warning")
 
 
 def year_jumps(indicators: dict[str, Indicator], regions: list[Region],
