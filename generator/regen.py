@@ -50,13 +50,26 @@ def change_report(ds: Dataset, report, previous: dict, old_values: dict | None) 
     def show(code, value):
         return value_with_unit(inds[code], value) if code in inds else str(value)
 
-    values = value_changes(old_values, value_snapshot(ds), names, show) if old_values else []
+    def raw(code, value):
+        return raw_with_unit(inds[code], value) if code in inds else str(value)
+
+    values = value_changes(old_values, value_snapshot(ds), names, show, raw) if old_values else []
     if not report.region.is_city:
         values = [v for v in values if v.region == report.region.name]
     changed = sentence_changes(blocks_text(from_plain(previous["blocks"])), report.narrative.text)
     if not values and not changed:
         return ""
     return report_text(report.meta.title, values, changed, report.meta.date)
+
+
+def raw_with_unit(ind, value) -> str:
+    """A value as entered, with its unit: 1170300学时, 97.74% (no rounding, no 万, no
+    thousands separators, like the report's own figures)."""
+    from .data.numeric import show
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return show(value) + (ind.unit or "")
 
 
 def redline_blocks(report, previous: dict) -> list:

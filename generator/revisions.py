@@ -19,18 +19,34 @@ _TOKEN = re.compile(r"\d+(?:\.\d+)?%?|.", re.S)   # a number changes as a whole
 
 @dataclass(frozen=True)
 class ValueChange:
+    """One value added, removed or changed: `old`/`new` as entered (with the unit), and
+    `old_shown`/`new_shown` as the report prints them (rounded, in 万 …); None where absent."""
+
     region: str
     year: str
     code: str
     name: str
     old: object
     new: object
+    old_shown: object = None
+    new_shown: object = None
 
     def __str__(self) -> str:
         when = "规划目标" if self.year == "规划目标" else f"{self.year}年"
         old = "（无）" if self.old is None else self.old
         new = "（删除）" if self.new is None else self.new
-        return f"{self.region}{when}「{self.name}」：{old} → {new}"
+        return f"{self.region}{when}「{self.name}」：{old} → {new}{self.printed}"
+
+    @property
+    def printed(self) -> str:
+        """How the report prints the figures, where that differs from the raw values:
+        （正文中均显示为117万学时） when the rounding hides the change."""
+        a, b = self.old_shown, self.new_shown
+        if (a is None or a == self.old) and (b is None or b == self.new):
+            return ""
+        if a is not None and b is not None:
+            return f"（正文中均显示为{a}）" if a == b else f"（正文中由{a}改为{b}）"
+        return f"（正文中显示为{a if b is None else b}）"
 
 
 def value_key(region: str, year, code: str) -> str:
@@ -38,17 +54,19 @@ def value_key(region: str, year, code: str) -> str:
 
 
 def value_changes(old: dict[str, object], new: dict[str, object], names: dict[str, str],
-                  show=str) -> list[ValueChange]:
+                  show=str, raw=None) -> list[ValueChange]:
     """Values added, removed or changed between two snapshots (keys from `value_key`);
-    `show(code, value)` formats a value as the report prints it."""
+    `raw(code, value)` writes a value as entered, with its unit (default: `show`), and
+    `show(code, value)` as the report prints it."""
+    raw = raw or show
     out = []
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
         if a != b:
             region, year, code = key.split("|")
-            fa = None if a is None else show(code, a)
-            fb = None if b is None else show(code, b)
-            out.append(ValueChange(region, year, code, names.get(code, code), fa, fb))
+            ra, rb = (None if v is None else raw(code, v) for v in (a, b))
+            sa, sb = (None if v is None else show(code, v) for v in (a, b))
+            out.append(ValueChange(region, year, code, names.get(code, code), ra, rb, sa, sb))
     return out
 
 

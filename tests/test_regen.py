@@ -75,3 +75,18 @@ def test_unchanged_rebuild_skips_everything(built):
     root, *_ = built
     r = CliRunner().invoke(main, ["build", "--all", "-c", str(root / "report.yaml")])
     assert r.exit_code == 0 and "生成 0 份，9 份内容未变化已跳过" in r.output
+
+
+def test_change_report_lists_raw_values_when_the_print_rounds_them():
+    """117万学时 → 117万学时 says nothing: the raw figures, and how the report prints them."""
+    from generator.build import gather
+    from generator.regen import change_report, snapshot, value_snapshot
+
+    job = gather(ROOT / "report.yaml")
+    report = job.reports[0]
+    old = value_snapshot(job.ds)
+    key = "临江市|2025|professional_hours"
+    old[key] -= 300
+    notes = change_report(job.ds, report, snapshot(report), old)
+    assert ("临江市2025年「专业能力培训总学时」：1151700学时 → 1152000学时（正文中均显示为115万学时）"
+            in notes), notes

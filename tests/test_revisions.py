@@ -54,3 +54,23 @@ def test_report_text_lists_values_and_sentences():
     text = report_text("临江市青石县报告", [], [("旧句。", "新句。")], "2025年12月20日")
     assert "修订说明" in text and "原文：旧句。" in text and "现为：新句。" in text
     assert "一、数据变化（0项）" in text
+
+
+def test_value_changes_give_raw_values_and_the_printed_form_where_it_differs():
+    key = value_key("临江市", 2025, "h")
+    names = {"h": "专业能力培训总学时"}
+
+    def shown(code, v):
+        return f"{round(v / 10000)}万学时"
+
+    def raw(code, v):
+        return f"{v}学时"
+
+    same = value_changes({key: 1170000}, {key: 1170300}, names, shown, raw)
+    assert [str(c) for c in same] == [
+        "临江市2025年「专业能力培训总学时」：1170000学时 → 1170300学时（正文中均显示为117万学时）"]
+    moved = value_changes({key: 1170000}, {key: 1250000}, names, shown, raw)
+    assert [str(c) for c in moved] == [
+        "临江市2025年「专业能力培训总学时」：1170000学时 → 1250000学时（正文中由117万学时改为125万学时）"]
+    added = value_changes({}, {key: 1250000}, names, shown, raw)
+    assert str(added[0]).endswith("：（无） → 1250000学时（正文中显示为125万学时）")
