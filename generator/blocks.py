@@ -64,6 +64,10 @@ class TableData:
     align: list[str]                     # "left" | "center" | "right", one per column
     widths: list[float] = field(default_factory=list)  # relative widths, one per column
     alerts: set[tuple[int, int]] = field(default_factory=set)  # (row, col) shown as a warning
+    # a tracked-changes copy (--redline) only; never part of a snapshot or content hash:
+    changes: dict[tuple[int, int], list[Run]] = field(default_factory=dict)  # (row, col) → runs
+    #   marked "ins"/"del" (row -1 is the header)
+    row_changes: dict[int, str] = field(default_factory=dict)  # row → "ins" | "del"
 
 
 @dataclass

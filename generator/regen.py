@@ -9,7 +9,14 @@ from .blocks import from_plain, to_plain
 from .model import Dataset
 from .narrative import blocks_text
 from .output import program_fingerprint, sha256
-from .revisions import redline, report_text, sentence_changes, value_changes, value_key
+from .revisions import (
+    redline,
+    report_text,
+    sentence_changes,
+    table_changes,
+    value_changes,
+    value_key,
+)
 
 
 def content_hash(report, layout: dict) -> str:
@@ -41,7 +48,8 @@ def change_report(ds: Dataset, report, previous: dict, old_values: dict | None) 
     """The 修订说明 of a rebuilt document against its previous snapshot; '' if nothing changed.
 
     Values listed are the region's own (the city's report lists every region's, as it compares
-    them all); sentences are those of the document that differ."""
+    them all); sentences are those of the document that differ, and table rows those whose
+    cells differ (the attachment's 状态 may change with no sentence changing)."""
     from .narrative.views import value_with_unit
 
     inds = ds.indicators
@@ -56,10 +64,12 @@ def change_report(ds: Dataset, report, previous: dict, old_values: dict | None) 
     values = value_changes(old_values, value_snapshot(ds), names, show, raw) if old_values else []
     if not report.region.is_city:
         values = [v for v in values if v.region == report.region.name]
-    changed = sentence_changes(blocks_text(from_plain(previous["blocks"])), report.narrative.text)
-    if not values and not changed:
+    before = from_plain(previous["blocks"])
+    changed = sentence_changes(blocks_text(before), report.narrative.text)
+    tables = table_changes(before, report.narrative.blocks)
+    if not values and not changed and not tables:
         return ""
-    return report_text(report.meta.title, values, changed, report.meta.date)
+    return report_text(report.meta.title, values, changed, report.meta.date, tables)
 
 
 def raw_with_unit(ind, value) -> str:

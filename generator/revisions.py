@@ -1,4 +1,5 @@
-"""What changed between two builds of a document: values, sentences, and tracked changes.
+"""What changed between two builds of a document: values, sentences, table cells, and
+tracked changes.
 
 Pure functions on the previous build's snapshot (blocks, values) and the new one. The change
 report answers the leadership's question "what changed?"; the redline blocks carry w:ins /
@@ -11,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .blocks import Heading, Paragraph, Run
+from .blocks import Heading, Paragraph, Run, Table, TableData
 
 _SENTENCE = re.compile(r"[^。！？；\n]*[。！？；]?")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?%?|.", re.S)   # a number changes as a whole
@@ -88,18 +89,126 @@ def sentence_changes(old_text: str, new_text: str) -> list[tuple[str, str]]:
 
 
 def report_text(title: str, values: list[ValueChange], changed: list[tuple[str, str]],
-                when: str) -> str:
-    """The 修订说明 written beside a rebuilt document."""
+                when: str, tables: list[str] = ()) -> str:
+    """The 修订说明 written beside a rebuilt document: values, sentences, table rows."""
     lines = [f"{title}", f"修订说明（{when}重新生成）", ""]
     lines.append(f"一、数据变化（{len(values)}项）")
-    lines += [f"  {n}. {v}" for n, v in enumerate(values, 1)] or ["  无（正文因模板、配置或其他地区数据的变化而改变）"]
+    lines += [f"  {n}. {v}" for n, v in enumerate(values, 1)] or ["  无（报告因模板、配置或其他地区数据的变化而改变）"]
     lines += ["", f"二、正文变化（{len(changed)}处）"]
     for n, (old, new) in enumerate(changed, 1):
         lines.append(f"  {n}. 原文：{old or '（无）'}")
         lines.append(f"     现为：{new or '（删除）'}")
     if not changed:
         lines.append("  无")
+    lines += ["", f"三、表格变化（{len(tables)}处）"]
+    lines += [f"  {n}. {t}" for n, t in enumerate(tables, 1)] or ["  无"]
     return "\n".join(lines) + "\n"
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+def _numbered(header: list[str]) -> bool:
+    """A table whose first column is its row number (序号): rows are told by the next one."""
+    return header[:1] == ["序号"] and len(header) > 1
+
+
+def _row_id(header: list[str], row: list[str]) -> str:
+    return row[1] if _numbered(header) and len(row) > 1 else (row[0] if row else "")
+
+
+def _paired_rows(old: TableData, new: TableData) -> list[tuple[int | None, int | None]]:
+    """(old row, new row) index pairs in the new order, rows told apart by their name
+    (the 指标 column); None where a row was added or removed."""
+    a = [_row_id(old.header, r) for r in old.rows]
+    b = [_row_id(new.header, r) for r in new.rows]
+    out: list[tuple[int | None, int | None]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("equal", "replace") and i2 - i1 == j2 - j1:
+            out += list(zip(range(i1, i2), range(j1, j2), strict=True))
+            continue
+        out += [(i, None) for i in range(i1, i2)]
+        out += [(None, j) for j in range(j1, j2)]
+    return out
+
+
+def _cell_runs(old: str, new: str) -> list[Run]:
+    return diff_runs([Run(old)] if old else [], [Run(new)] if new else [])
+
+
+def diff_table(old: TableData, new: TableData) -> TableData | None:
+    """`new` with tracked changes against `old`: changed cells as runs marked "del"/"ins",
+    removed rows kept (marked "del") where they stood, added rows marked "ins"; None if the
+    two tables read the same."""
+    if old.header == new.header and old.rows == new.rows:
+        return None
+    rows: list[list[str]] = []
+    alerts: set[tuple[int, int]] = set()
+    changes: dict[tuple[int, int], list[Run]] = {}
+    row_changes: dict[int, str] = {}
+    columns = len(new.header)
+    for j in range(columns):
+        was = old.header[j] if j < len(old.header) else ""
+        if was != new.header[j]:
+            changes[(-1, j)] = _cell_runs(was, new.header[j])
+    for i, k in _paired_rows(old, new):
+        here = len(rows)
+        if k is None:          # removed: the old row, struck through
+            rows.append(list(old.rows[i]))
+            alerts |= {(here, c) for r, c in old.alerts if r == i}
+            row_changes[here] = "del"
+            changes.update({(here, c): [Run(t, change="del")] if t else []
+                            for c, t in enumerate(old.rows[i])})
+            continue
+        rows.append(list(new.rows[k]))
+        alerts |= {(here, c) for r, c in new.alerts if r == k}
+        if i is None:          # added
+            row_changes[here] = "ins"
+            changes.update({(here, c): [Run(t, change="ins")] if t else []
+                            for c, t in enumerate(new.rows[k])})
+            continue
+        for c, text in enumerate(new.rows[k]):
+            was = old.rows[i][c] if c < len(old.rows[i]) else ""
+            if was != text:
+                changes[(here, c)] = _cell_runs(was, text)
+    return TableData(list(new.header), rows, list(new.align), list(new.widths), alerts,
+                     changes, row_changes)
+
+
+def _row_lines(caption: str, old: TableData, new: TableData) -> list[str]:
+    """One line per added, removed or changed row (a new 序号 alone is not a change)."""
+    out = []
+    skip = 1 if _numbered(new.header) else 0
+    if old.header != new.header:
+        out.append(f"{caption}表头：{'、'.join(old.header)} → {'、'.join(new.header)}")
+    for i, k in _paired_rows(old, new):
+        if k is None:
+            out.append(f"{caption}：删去一行「{_row_id(old.header, old.rows[i])}」")
+        elif i is None:
+            out.append(f"{caption}：新增一行「{_row_id(new.header, new.rows[k])}」")
+        else:
+            a, b = old.rows[i], new.rows[k]
+            cells = [f"{new.header[c]} {a[c] if c < len(a) else '（空）'} → {b[c] or '（空）'}"
+                     for c in range(skip, len(b)) if (a[c] if c < len(a) else "") != b[c]]
+            if cells:
+                out.append(f"{caption}「{_row_id(new.header, b)}」：{'；'.join(cells)}")
+    return out
+
+
+def table_changes(old_blocks: list, new_blocks: list) -> list[str]:
+    """The 修订说明 lines of the tables: rows added, removed or changed, tables added or
+    removed (tables are matched by their key)."""
+    old = {b.key: b for b in old_blocks if isinstance(b, Table)}
+    out = []
+    for b in new_blocks:
+        if not isinstance(b, Table):
+            continue
+        before = old.pop(b.key, None)
+        if before is None:
+            out.append(f"新增{b.caption}")
+        elif before.data is not None and b.data is not None:
+            out += _row_lines(b.caption, before.data, b.data)
+    out += [f"删去{b.caption}" for b in old.values()]
+    return out
 
 
 # --- tracked changes ------------------------------------------------------------------------
@@ -147,6 +256,15 @@ def _marked(block, change: str):
     return Paragraph(runs, block.item, block.number)
 
 
+def _table_redline(old, new) -> Table | None:
+    """A copy of table `new` with its cells redlined against `old`; None if not a table or
+    nothing changed."""
+    if not (isinstance(old, Table) and isinstance(new, Table)) or None in (old.data, new.data):
+        return None
+    data = diff_table(old.data, new.data)
+    return None if data is None else Table(new.key, new.title, new.number, data)
+
+
 def redline(old_blocks: list, new_blocks: list) -> tuple[list, int]:
     """The new blocks with tracked changes against the old ones, and how many blocks changed."""
     def key(b):
@@ -156,14 +274,19 @@ def redline(old_blocks: list, new_blocks: list) -> tuple[list, int]:
     out, changed = [], 0
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out += new_blocks[j1:j2]
+            for o, n in zip(old_blocks[i1:i2], new_blocks[j1:j2], strict=True):
+                marked = _table_redline(o, n)
+                out.append(marked or n)
+                changed += marked is not None
             continue
         olds, news = old_blocks[i1:i2], new_blocks[j1:j2]
         for k in range(max(len(olds), len(news))):
             o = olds[k] if k < len(olds) else None
             n = news[k] if k < len(news) else None
             texty = (Heading, Paragraph)
-            if isinstance(o, texty) and isinstance(n, texty) and type(o) is type(n):
+            if isinstance(o, Table) and isinstance(n, Table) and o.key == n.key:
+                out.append(_table_redline(o, n) or n)
+            elif isinstance(o, texty) and isinstance(n, texty) and type(o) is type(n):
                 copy = _marked(n, None)
                 copy.runs = diff_runs(o.runs, n.runs)
                 out.append(copy)

@@ -90,3 +90,87 @@ def test_change_report_lists_raw_values_when_the_print_rounds_them():
     notes = change_report(job.ds, report, snapshot(report), old)
     assert ("临江市2025年「专业能力培训总学时」：1151700学时 → 1152000学时（正文中均显示为115万学时）"
             in notes), notes
+
+
+def _annual_table(blocks):
+    return next(b for b in blocks if getattr(b, "key", "") == "annual_indicators")
+
+
+def test_a_change_of_table_cells_alone_is_reported_and_redlined(tmp_path):
+    """The attachment's cells are compared too: a change there alone is a change."""
+    from generator.build import gather
+    from generator.regen import change_report, redline_blocks, snapshot, value_snapshot
+    from generator.render import render_document
+
+    job = gather(ROOT / "report.yaml")
+    report = job.reports[0]
+    previous = __import__("copy").deepcopy(snapshot(report))   # shares the rows' lists
+    table = next(b for b in previous["blocks"] if b.get("key") == "annual_indicators")
+    row = next(r for r in table["data"]["rows"] if r[1] == "领导干部年度参训率")
+    now, row[4], row[7] = row[4], "97.9%", "超额完成"
+    notes = change_report(job.ds, report, previous, value_snapshot(job.ds))
+    assert "三、表格变化（1处）" in notes, notes
+    assert f"「领导干部年度参训率」：2025年 97.9% → {now}；状态 超额完成 → {row_status(report)}" in notes
+    blocks = redline_blocks(report, previous)
+    data, _ = render_document(blocks, report.meta, report.specs, job.cfg.layout, tmp_path)
+    xml = zipfile.ZipFile(__import__("io").BytesIO(data)).read("word/document.xml").decode()
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", xml, re.S)
+    cells = re.findall(r"<w:tc>.*?</w:tc>", "".join(tables), re.S)
+    changed = [c for c in cells if "<w:del " in c]
+    assert len(changed) == 2, changed
+    assert re.search(r"<w:del [^>]*w:author=\"reportgen\"[^>]*>.*?<w:delText[^>]*>97.9%</w:delText>",
+                     changed[0], re.S)
+    assert re.search(rf"<w:ins [^>]*>.*?<w:t[^>]*>{re.escape(now)}</w:t>", changed[0], re.S)
+
+
+def row_status(report):
+    row = next(r for r in _annual_table(report.narrative.blocks).data.rows
+               if r[1] == "领导干部年度参训率")
+    return row[7]
+
+
+@pytest.fixture(scope="module")
+def county_corrected(tmp_path_factory):
+    """青石县 built alone, then its 领导干部年度参训率 corrected 97.7% → 94.0% (达标 → 滞后)."""
+    root = tmp_path_factory.mktemp("regen-county")
+    for name in ("data", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "report.yaml", root / "report.yaml")
+    cfg = str(root / "report.yaml")
+    assert CliRunner().invoke(main, ["build", "--region", "青石县", "-c", cfg]).exit_code == 0
+    wb = load_workbook(root / "data" / "指标数据.xlsx")
+    for row in wb["指标数据"].iter_rows(min_row=2):
+        if [c.value for c in row[:3]] == ["青石县", 2025, "leader_participation"]:
+            assert row[3].value == 97.7
+            row[3].value = 94.0
+    wb.save(root / "data" / "指标数据.xlsx")
+    result = CliRunner().invoke(main, ["build", "--region", "青石县", "--redline", "-c", cfg])
+    assert result.exit_code == 0, result.output
+    return root, result
+
+
+def test_county_correction_lists_the_attachment_row(county_corrected):
+    root, result = county_corrected
+    notes = (root / OUT / f"{QINGSHI}.修订说明.txt").read_text(encoding="utf-8-sig")
+    assert "青石县2025年「领导干部年度参训率」：97.7% → 94%" in notes
+    assert ("表2　年度性指标完成情况「领导干部年度参训率」：2025年 97.7% → 94%；"
+            "与目标相比 +2.7个百分点 → -1个百分点；状态 达标 → 滞后") in notes, notes
+    assert "三、表格变化（1处）" in result.output
+
+
+def test_county_correction_redlines_the_table_cells_in_schema_order(county_corrected):
+    from conformance import order_problems
+    from lxml import etree
+
+    root, _ = county_corrected
+    xml = zipfile.ZipFile(root / OUT / f"{QINGSHI}.修订稿.docx").read("word/document.xml")
+    doc = etree.fromstring(xml)
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    cells = [tc for tc in doc.iterfind(".//w:tbl//w:tc", ns) if tc.find(".//w:del", ns) is not None]
+    texts = [("".join(tc.xpath(".//w:del//w:delText/text()", namespaces=ns)),
+              "".join(tc.xpath(".//w:ins//w:t/text()", namespaces=ns))) for tc in cells]
+    assert texts == [("97.7%", "94%"), ("+2.7", "-1"), ("达标", "滞后")], texts
+    assert order_problems(doc, "document.xml") == []
+    ids = [e.get(f"{{{ns['w']}}}id") for e in doc.iterfind(".//w:ins", ns)]
+    ids += [e.get(f"{{{ns['w']}}}id") for e in doc.iterfind(".//w:del", ns)]
+    assert len(ids) == len(set(ids))

@@ -74,3 +74,75 @@ def test_value_changes_give_raw_values_and_the_printed_form_where_it_differs():
         "临江市2025年「专业能力培训总学时」：1170000学时 → 1250000学时（正文中由117万学时改为125万学时）"]
     added = value_changes({}, {key: 1250000}, names, shown, raw)
     assert str(added[0]).endswith("：（无） → 1250000学时（正文中显示为125万学时）")
+
+
+def _annual(rows):
+    from generator.blocks import Table, TableData
+
+    header = ["序号", "指标", "单位", "年度目标", "2025年", "2024年", "与目标相比", "状态"]
+    return Table("annual_indicators", "年度性指标完成情况", 2,
+                 TableData(header, [list(r) for r in rows], ["center"] * 8))
+
+
+ROW_OLD = ["1", "领导干部年度参训率", "%", "95%", "97.9%", "96.9%", "+2.9个百分点", "达标"]
+ROW_NEW = ["1", "领导干部年度参训率", "%", "95%", "94%", "96.9%", "-1个百分点", "滞后"]
+ROW_OTHER = ["2", "训后评估覆盖率", "%", "80%", "82%", "81%", "+2个百分点", "达标"]
+
+
+def test_redline_marks_changed_table_cells():
+    old = [Paragraph([Run("甲。")]), _annual([ROW_OLD, ROW_OTHER])]
+    new = [Paragraph([Run("甲。")]), _annual([ROW_NEW, ROW_OTHER])]
+    blocks, changed = redline(old, new)
+    assert changed == 1
+    data = blocks[1].data
+    assert data.rows == [ROW_NEW, ROW_OTHER]          # the rows as they are now
+    assert [(r.text, r.change) for r in data.changes[(0, 4)]] == [("97.9%", "del"), ("94%", "ins")]
+    assert [(r.text, r.change) for r in data.changes[(0, 7)]] == [("达标", "del"), ("滞后", "ins")]
+    assert set(data.changes) == {(0, 4), (0, 6), (0, 7)}
+    assert new[1].data.changes == {}                  # the document itself is left alone
+
+
+def test_redline_marks_added_and_removed_table_rows():
+    blocks, changed = redline([_annual([ROW_OLD, ROW_OTHER])], [_annual([ROW_OTHER])])
+    assert changed == 1
+    data = blocks[0].data
+    assert data.rows == [ROW_OLD, ROW_OTHER] and data.row_changes == {0: "del"}
+    blocks, _ = redline([_annual([ROW_OTHER])], [_annual([ROW_NEW, ROW_OTHER])])
+    assert blocks[0].data.row_changes == {0: "ins"}
+
+
+def test_table_changes_are_listed_row_by_row():
+    from generator.revisions import table_changes
+
+    lines = table_changes([_annual([ROW_OLD, ROW_OTHER])], [_annual([ROW_NEW, ROW_OTHER])])
+    assert lines == ["表2　年度性指标完成情况「领导干部年度参训率」：2025年 97.9% → 94%；"
+                     "与目标相比 +2.9个百分点 → -1个百分点；状态 达标 → 滞后"]
+    assert table_changes([_annual([ROW_OLD])], [_annual([ROW_OLD, ROW_OTHER])]) == [
+        "表2　年度性指标完成情况：新增一行「训后评估覆盖率」"]
+    text = report_text("报告", [], [], "2025年12月20日", lines)
+    assert "三、表格变化（1处）" in text and "状态 达标 → 滞后" in text
+
+
+def test_removed_and_added_rows_render_as_tracked_rows_in_schema_order():
+    import io
+    import zipfile
+
+    from conformance import order_problems
+    from lxml import etree
+
+    from generator.blocks import DocumentMeta
+    from generator.layout import render_docx
+
+    blocks, _ = redline([_annual([ROW_OLD, ROW_OTHER])], [_annual([ROW_OTHER, ROW_NEW])])
+    data = render_docx(blocks, DocumentMeta("报告", "中共临江市委组织部", "2025年12月20日"), {})
+    doc = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    marks = [[etree.QName(k).localname for k in tr.find("w:trPr", ns)]
+             for tr in doc.iterfind(".//w:tr", ns)]
+    # 领导干部年度参训率 stays (its cells changed); 训后评估覆盖率 moved: added above, removed below
+    assert marks == [["cantSplit", "tblHeader"], ["cantSplit", "ins"], ["cantSplit"],
+                     ["cantSplit", "del"]], marks
+    deleted = doc.xpath("//w:tr[w:trPr/w:del]//w:r", namespaces=ns)
+    assert deleted and all(r.getparent().tag.endswith("}del") for r in deleted)
+    assert not doc.xpath("//w:tr[w:trPr/w:del]//w:t", namespaces=ns)   # w:delText only
+    assert order_problems(doc, "document.xml") == []

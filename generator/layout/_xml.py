@@ -32,7 +32,7 @@ TBLPR_ORDER = (
     "tblStyle", "tblpPr", "tblOverlap", "tblW", "jc", "tblInd", "tblBorders", "shd",
     "tblLayout", "tblCellMar", "tblLook",
 )
-TRPR_ORDER = ("cantSplit", "trHeight", "tblHeader", "jc")
+TRPR_ORDER = ("cantSplit", "trHeight", "tblHeader", "jc", "ins", "del")  # CT_TrPr: marks last
 TCPR_ORDER = ("tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "vAlign")
 SECTPR_ORDER = (
     "headerReference", "footerReference", "type", "pgSz", "pgMar", "pgNumType", "cols",

@@ -241,7 +241,7 @@ class _Renderer:
         data = table.data if table.data is not None else self.tables.get(table.key)
         if data is None:
             raise LayoutError(f"{label}没有数据（表格「{table.key}」），请检查表格配置。")
-        tbl, size = build_table(data, self.profile, label)
+        tbl, size = build_table(data, self.profile, label, mark=self._change)
         self.table_sizes.add(size)
         x.run(self.p(st.CAPTION, keepNext=True), table.caption)
         self.body.append(tbl)

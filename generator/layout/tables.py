@@ -126,8 +126,12 @@ def _share(total: int, weights: list[float]) -> list[int]:
     return [b - a for a, b in pairwise([0, *cuts])]
 
 
-def build_table(data: TableData, profile: Profile, label: str):
-    """The `w:tbl` element for `data` and the text size it uses (for the styles)."""
+def build_table(data: TableData, profile: Profile, label: str, mark=None):
+    """The `w:tbl` element for `data` and the text size it uses (for the styles).
+
+    In a tracked-changes copy, `mark(kind)` makes the w:ins / w:del element of a revision:
+    changed cells (`data.changes`) hold their old text deleted and new text inserted, and
+    added or removed rows (`data.row_changes`) are marked in their w:trPr."""
     check_table(data, label)
     widths, size = layout_table(data, profile)
     text_style, header_style = table_style_ids(size)
@@ -153,17 +157,21 @@ def build_table(data: TableData, profile: Profile, label: str):
     tr = x.sub(tbl, "tr")
     x.props(tr, "trPr", x.TRPR_ORDER, {"cantSplit": True, "tblHeader": True})
     room = [(wd - 2 * CELL_MARGIN - _SLACK) / (size * 20) for wd in widths]
+    changes = data.changes if mark else {}
+    row_changes = data.row_changes if mark else {}
     for j, text in enumerate(data.header):  # 完成 / 进度, not 完成进 / 度
-        _cell(tr, balanced_lines(text, room[j]), widths[j], header_style, None, False)
+        _cell(tr, balanced_lines(text, room[j]), widths[j], header_style, None, False,
+              changes.get((-1, j)), mark)
     alerts = data.alerts
     for i, row in enumerate(data.rows):
         tr = x.sub(tbl, "tr")
-        x.props(tr, "trPr", x.TRPR_ORDER, {"cantSplit": True})
+        kind = row_changes.get(i)  # "ins" / "del": the row itself was added or removed
+        x.props(tr, "trPr", x.TRPR_ORDER, {"cantSplit": True, **({kind: mark(kind)} if kind else {})})
         for j, text in enumerate(row):
             jc = aligns[j] if aligns[j] != "center" else None
             if aligns[j] == "left":
                 text = balanced_lines(text, room[j])
-            _cell(tr, text, widths[j], text_style, jc, (i, j) in alerts)
+            _cell(tr, text, widths[j], text_style, jc, (i, j) in alerts, changes.get((i, j)), mark)
     return tbl, size
 
 
@@ -191,8 +199,10 @@ def balanced_lines(text: str, room: float) -> str:
     return "\n".join(lines)
 
 
-def _cell(tr, text: str, width: int, style: str, jc: str | None, alert: bool) -> None:
-    """Appends one w:tc: width, vertical centring, optional alert shading, one paragraph."""
+def _cell(tr, text: str, width: int, style: str, jc: str | None, alert: bool,
+          runs=None, mark=None) -> None:
+    """Appends one w:tc: width, vertical centring, optional alert shading, one paragraph;
+    `runs` (a tracked-changes copy) replace `text` by runs in w:del / w:ins from `mark`."""
     tc = x.sub(tr, "tc")
     x.props(tc, "tcPr", x.TCPR_ORDER, {
         "tcW": {"w": width, "type": "dxa"},
@@ -200,5 +210,12 @@ def _cell(tr, text: str, width: int, style: str, jc: str | None, alert: bool) ->
         "vAlign": {"val": "center"},
     })
     p = x.paragraph(tc, {"pStyle": {"val": style}, "jc": {"val": jc} if jc else None})
-    if text:
+    if runs is not None:
+        for r in runs:
+            parent = p
+            if r.change in ("ins", "del"):
+                parent = mark(r.change)
+                p.append(parent)
+            x.run(parent, r.text, bold=alert or r.bold, deleted=r.change == "del")
+    elif text:
         x.run(p, text, bold=alert)
