@@ -14,6 +14,9 @@ class Run:
     bold: bool = False
     missing: bool = False
     change: str | None = None
+    # the text before its ref('…') placeholders were resolved (numbering), so that figures
+    # can be numbered again once charts without data are dropped; not part of a snapshot
+    source: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Numbers assigned after rendering: headings 一、（一）1.（1）, items 一是, 图N, 表N, 附件N.
 
 Because numbering happens on the parsed blocks, a section that a template condition drops
-never leaves a gap. `ref(key)` placeholders in the text are resolved here too.
+never leaves a gap. `ref(key)` placeholders in the text are resolved here too, and again by
+`drop_figures` once the charts without data are known, so a dropped chart leaves no gap either.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .markup import ItemGroup
 
 REF_OPEN, REF_CLOSE = "\u27e6", "\u27e7"  # ⟦ref⟧, never typed by a person
 _REF = re.compile(f"{REF_OPEN}([^{REF_CLOSE}]+){REF_CLOSE}")
+_REF_PIECES = re.compile(f"({REF_OPEN}[^{REF_CLOSE}]+{REF_CLOSE})")  # split, keeping each ref
 
 
 def ref_placeholder(key: str) -> str:
@@ -94,5 +96,56 @@ def number_blocks(blocks: list, source: str = "模板") -> list:
 
     for b in out:
         for r in getattr(b, "runs", []):
-            r.text = resolve(r.text)
+            if REF_OPEN in r.text:
+                r.source = r.text
+                r.text = resolve(r.text)
+    return out
+
+
+def drop_figures(blocks: list, keys: set[str], placeholder) -> None:
+    """Figures of `keys` (charts without data) replaced in `blocks` by `placeholder(figure)`,
+    a 【待补】 paragraph without a number; the other figures numbered again 图1, 图2 … with
+    no gap, and the references in the text resolved again: to a renumbered figure by its new
+    number, to a dropped one taken out where it is an aside (（见图3）, ，见图3）), else the
+    placeholder's marker in its place."""
+    refs: dict[str, str] = {}
+    marks: dict[str, list[Run]] = {}
+    n = 0
+    for i, b in enumerate(blocks):
+        if isinstance(b, Figure) and b.key in keys:
+            if b.key not in marks:
+                marks[b.key] = placeholder(b).runs
+            blocks[i] = Paragraph([Run(r.text, r.bold, r.missing) for r in marks[b.key]])
+        elif isinstance(b, Figure):
+            n += 1
+            b.number = n
+            refs.setdefault(b.key, f"图{n}")
+        elif isinstance(b, Table):
+            refs.setdefault(b.key, f"表{b.number}")
+    for b in blocks:
+        runs = getattr(b, "runs", None)
+        if runs and any(r.source for r in runs):
+            b.runs = [piece for r in runs for piece in _resolve_again(r, refs, marks)]
+
+
+def _resolve_again(run: Run, refs: dict[str, str], marks: dict[str, list[Run]]) -> list[Run]:
+    if run.source is None:
+        return [run]
+    text = run.source
+    for key in marks:  # an aside pointing at the dropped figure goes with it
+        ph = re.escape(ref_placeholder(key))
+        text = re.sub(f"（见{ph}）", "", text)
+        text = re.sub(f"[，、；]见{ph}(?=）)", "", text)
+    out: list[Run] = []
+    for piece in _REF_PIECES.split(text):
+        if not piece:
+            continue
+        m = _REF.fullmatch(piece)
+        if m and m.group(1) in marks:
+            out += [Run(r.text, run.bold, True, run.change) for r in marks[m.group(1)]]
+            continue
+        if not out or out[-1].missing:
+            out.append(Run("", run.bold, run.missing, run.change, source=""))
+        out[-1].text += refs[m.group(1)] if m else piece
+        out[-1].source += piece  # each piece keeps its placeholders: it can be resolved again
     return out
