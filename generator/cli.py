@@ -110,6 +110,58 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
     sys.exit(1 if job.failures else 0)
 
 
+@main.command(context_settings=CONTEXT)
+@config_option
+@click.option("-r", "--region", "regions", multiple=True, metavar="地区",
+              help="只生成这个地区的填报表，可重复使用；默认生成市本级和全部县（市、区）的。")
+@click.option("-o", "--out", "out", metavar="文件夹", type=click.Path(file_okay=False),
+              help="填报表存放的文件夹；默认为 输出文件夹/填报表/报告年度（如 output/填报表/2025）。")
+@verbose_option
+def forms(config: str, regions: tuple[str, ...], out: str | None, verbose: bool) -> None:
+    """为各地区生成本年度的数据填报表（.xlsx），每个地区一份。
+
+    \b
+    示例：
+      reportgen forms                    生成市本级和全部县（市、区）的填报表
+      reportgen forms --region 青石县     只生成青石县的填报表
+      reportgen forms --out 下发          放到 下发 文件夹
+
+    往年数据已预填并锁定，本年度已有的数据也预填（便于更正）；工作表有保护，没有密码。
+    """
+    def make():
+        from .rounds.forms import write_forms
+
+        return write_forms(config, list(regions) or None, out)
+
+    click.echo(_run(verbose, make).text())
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", metavar="回收文件夹", type=click.Path(file_okay=False))
+@config_option
+@click.option("-k", "--keep-going", is_flag=True,
+              help="有填报表存在问题时，仍合并没有问题的填报表（退出码仍为 1）。")
+@verbose_option
+def collect(folder: str, config: str, keep_going: bool, verbose: bool) -> None:
+    """回收填报表：检查文件夹中的全部填报表，合并到回收数据文件，并存档。
+
+    \b
+    示例：
+      reportgen collect 回收               检查并合并 回收 文件夹中的填报表
+      reportgen collect 回收 --keep-going  有问题的跳过，其余照常合并
+
+    任何一份填报表有问题时，不合并任何数据，并列出全部问题；同样的文件再回收一次不会有任何变化。
+    """
+    def gather_returns():
+        from .rounds.collect import collect as run_collect
+
+        return run_collect(config, folder, keep_going=keep_going)
+
+    result = _run(verbose, gather_returns)
+    click.echo(result.text())
+    sys.exit(0 if result.ok else 1)
+
+
 def run() -> None:
     """Console entry point: `main`, then a quick exit.
 

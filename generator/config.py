@@ -101,6 +101,7 @@ class ReportConfig:
     header: dict[str, str] = field(default_factory=dict)
     as_of_date: dt.date | None = None  # 数据截至年月 (day 1), None when not given
     progress_by: str = BY_MONTH        # time_progress: 按月 or 按年
+    collected: Path | None = None      # data.collected: the values file `reportgen collect` writes
 
     @property
     def progress_month(self) -> int:
@@ -296,6 +297,18 @@ def load_config(path: Path | str) -> ReportConfig:
         values.append(ValueSource(str(p), tuple(sheets)))
     if "values" in data and not values and not errors.problems:
         errors.add("data.values", "至少要列出一个指标数据文件")
+    collected = None  # read like data.values once it exists; never listed there as well
+    collected_raw = _get(data, "collected", str, errors, where="data.collected", required=False)
+    if collected_raw:
+        collected = file_path(collected_raw, "data.collected", must_exist=False)
+        if collected.suffix.lower() != ".csv" or collected.is_dir():
+            errors.add("data.collected", f"「{collected_raw}」应为一个 .csv 文件名，如 data/填报汇总.csv"
+                       "（reportgen collect 把收回的填报表合并到这个文件）")
+        elif any(Path(v.path) == collected for v in values):
+            errors.add("data.collected", f"「{collected_raw}」同时列在 data.values 中；回收数据文件会自动读取，"
+                       "请从 data.values 中删去这一项")
+        elif collected.exists():
+            values.append(ValueSource(str(collected)))
 
     templates = file_path(_get(raw, "templates", str, errors, default="templates"),
                           "templates", folder=True)
@@ -386,6 +399,7 @@ def load_config(path: Path | str) -> ReportConfig:
         ahead_margin=ahead_margin, wording=wording, terms=terms, layout=layout,
         header={str(k): str(v) for k, v in header.items()},
         as_of_date=as_of_date, progress_by=progress_by,
+        collected=collected,
     )
 
 
