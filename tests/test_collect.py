@@ -217,6 +217,7 @@ def test_corrected_return_replaces_only_its_region_and_is_recorded(one):
             if k not in before or k not in after or before[k].value != after[k].value}
     assert diff == {("青石县", YEAR, "trainees_party_school")}
     assert "青石县  已合并" in result.text() and "1" in result.text().split("青石县  已合并")[1].split("\n")[0]
+    assert "更正的数据（1项，原值 → 新值）：\n  青石县2025年「党校主体班培训人次」：714 → 700" in result.text()
 
     from generator.config import load_config
 
@@ -432,3 +433,21 @@ def test_collected_file_is_stable_csv(sample):
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[1][:2] == ["临江市", "2025"]
     assert len(rows) - 1 == len(read_collected(sample / COLLECTED, {}))
+
+
+def test_a_correction_that_breaks_the_city_total_is_refused(sample):
+    """The city's total was collected before; a county's corrected figure no longer adds up."""
+    collect(sample / "report.yaml", sample / "returns", now=T1)
+    data = (sample / COLLECTED).read_bytes()
+    fix = sample / "fix"
+    fix.mkdir()
+    shutil.copy(sample / "returns/青石县.xlsx", fix / "青石县.xlsx")
+    where = cell_of(fix / "青石县.xlsx", "trainees_party_school")
+
+    def edit(wb):
+        wb["填报"][where].value = 7140
+    fill(fix / "青石县.xlsx", {}, "青石县", edit=edit)
+    result = collect(sample / "report.yaml", fix, now=T2)
+    assert not result.ok
+    assert "〈青石县.xlsx〉 合并后检查：「党校主体班培训人次」2025年各县（市、区）合计" in result.text()
+    assert (sample / COLLECTED).read_bytes() == data

@@ -53,6 +53,7 @@ TARGET = "规划目标"                      # the 年度 of a region's own plan
 HEADER = ("地区", "年度", "指标代码", "数值", "来源", "备注")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MERGED, HELD, REFUSED, MISSING = "已合并", "已交", "有问题", "未交"
+MAX_LISTED = 100                         # corrections listed on screen
 _EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 
 Key = tuple[str, object, str]            # (region, year or 规划目标, code)
@@ -140,6 +141,16 @@ class CollectResult:
         missing = sum(1 for n in self.regions if n not in by_region)
         lines.append(f"共 {len(self.regions)} 个地区：已交 {count[MERGED] + count[HELD]}"
                      f"（已合并 {count[MERGED]}），有问题 {count[REFUSED]}，未交 {missing}。")
+        corrections = [(r.region, c) for r in by_region.values() if r.status == MERGED
+                       for c in r.changes if c["old"] is not None]
+        if corrections:
+            lines.append(f"更正的数据（{len(corrections)}项，原值 → 新值）：")
+            for region, c in corrections[:MAX_LISTED]:
+                when = "规划目标" if c["year"] == TARGET else f"{c['year']}年"
+                new = "（删除）" if c["new"] is None else _value_text(c["new"])
+                lines.append(f"  {region}{when}「{c['name']}」：{_value_text(c['old'])} → {new}")
+            if len(corrections) > MAX_LISTED:
+                lines.append(f"  ……另有 {len(corrections) - MAX_LISTED} 项，见回收记录。")
         blank = sum(r.blank for r in by_region.values() if r.status == MERGED)
         if self.written:
             lines.append(f"已写入「{self.values_file}」；{self.archived} 份填报表已存档。"
@@ -152,7 +163,7 @@ class CollectResult:
         elif not self.ok:
             lines.append("有问题的填报表未合并：请按上面的提示让相关地区改正后发回，放进回收文件夹重新运行 reportgen collect。")
         if missing:
-            lines.append("未交的地区在报告中相应数据显示为【待补】，全市合计也无法与各县（市、区）核对。")
+            lines.append("未交的地区沿用现有数据，没有数据的项目在报告中显示为【待补】；各地区交齐后才能完整核对全市合计。")
         if self.written:
             lines.append("下一步：运行 reportgen check 检查数据，然后 reportgen build --all 生成报告。")
         return "\n".join(lines)
@@ -569,20 +580,27 @@ def _check_merged(cfg, ds: Dataset, existing, accepted: list[Return], keep_going
         finally:
             discard_temp(tmp)
         by_region = {r.region: r for r in todo}
-        failed = []
+        parents = {x.name: x.parent for x in ds.regions}
+        failed: list[Return] = []
         for region, problems in check.failed.items():
-            r = by_region.get(region)
             new = [p for p in problems if (region, p.message) not in baseline]
-            if r is None or not new:
-                continue
-            for p in new:
-                where = None
-                if p.location and p.location.file.endswith(tmp.name) and p.location.row:
-                    key = order.get(p.location.row)
-                    where = merged[key].where if key in merged and merged[key].where else None
-                where = where or f"〈{r.name}〉"
-                r.bad(f"{where}：{p.message}。{p.hint}".replace("。。", "。"))
-            failed.append(r)
+            if not new:
+                continue  # the data had it before: `reportgen check` reports it
+            # the region's own return, else the returns of its counties (a city total that no
+            # longer agrees), else every return of the batch
+            owners = ([by_region[region]] if region in by_region else
+                      [r for r in todo if parents.get(r.region) == region] or list(todo))
+            for r in owners:
+                for p in new:
+                    where = None
+                    if p.location and p.location.file.endswith(tmp.name) and p.location.row:
+                        key = order.get(p.location.row)
+                        if key in merged and merged[key].where.startswith(f"〈{r.name}〉"):
+                            where = merged[key].where
+                    where = where or f"〈{r.name}〉 合并后检查"
+                    r.bad(f"{where}：{p.message}。{p.hint}".replace("。。", "。"))
+                if r not in failed:
+                    failed.append(r)
         if not failed:
             return todo
         if not keep_going:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import zipfile
@@ -354,6 +355,9 @@ class _Form:
         for y in self.earlier:
             self._locked(ws, row, col[year_label(y)], self._value(ind, y), ind.code, fmt=fmt)
         self._locked(ws, row, col["指标代码"], ind.code, ind.code, style="grey")
+        lines = max(math.ceil(len(ind.name) / 14), math.ceil(len(note) / 20), 1)
+        if lines > 1:
+            ws.row_dimensions[row].height = 14.5 * lines
         if ind.derived:
             derived.append((row, ind))
             for name in (TARGET_COL, SOURCE_COL, NOTE_COL):
