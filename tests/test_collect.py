@@ -217,6 +217,8 @@ def test_corrected_return_replaces_only_its_region_and_is_recorded(one):
             if k not in before or k not in after or before[k].value != after[k].value}
     assert diff == {("青石县", YEAR, "trainees_party_school")}
     assert "青石县  已合并" in result.text() and "1" in result.text().split("青石县  已合并")[1].split("\n")[0]
+    assert "江城区  已合并  （此前：江城区.xlsx，2025-12-21 10:00回收）" in result.text()
+    assert "此前已合并 1，未交 7" in result.text()
     assert "更正的数据（1项，原值 → 新值）：\n  青石县2025年「党校主体班培训人次」：714 → 700" in result.text()
 
     from generator.config import load_config
@@ -345,7 +347,7 @@ def test_refuses_a_changed_locked_cell(one):
     def edit(wb):
         wb["填报"][where].value = 999
     fill(path, {}, "青石县", edit=edit)
-    _refused(sample, f"〈青石县.xlsx〉 填报!{where}（青石县 党校主体班培训人次）：这是锁定的格（往年数据或指标信息），"
+    _refused(sample, f"〈青石县.xlsx〉 填报!{where}（青石县 2024年 党校主体班培训人次）：这是锁定的格（往年数据或指标信息），"
                      "下发时为「667」，现在是「999」")
 
 

@@ -28,6 +28,8 @@ META_SHEET = "表单信息"          # veryHidden: region, year, fingerprints an
 META_KEYS = ("表单类型", "表单版本", "地区", "年度", "目录指纹", "结构指纹", "生成时间")
 MAP_ROW = 12
 MAP_CHUNK = 30000
+# The 栏目 of a map entry: an input column (2025年, 规划目标, 数据来源, 备注) or a locked cell,
+# 锁定 (indicator information) or 锁定 2024年 (an earlier year's value).
 LOCKED, TARGET_COL, SOURCE_COL, NOTE_COL = "锁定", "规划目标", "数据来源", "备注"
 
 
@@ -74,3 +76,13 @@ def form_filename(year: int, plan_name: str, region: str) -> str:
     from ..output import safe_name
 
     return f"{year}年{form_title(plan_name)}实施情况填报表（{safe_name(region)}）.xlsx"
+
+
+def shown_path(path) -> str:
+    """A path for a message: relative to the current folder when inside it."""
+    from pathlib import Path
+
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (OSError, ValueError):
+        return str(path)

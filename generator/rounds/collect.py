@@ -47,6 +47,7 @@ from . import (
     TARGET_COL,
     catalog_fingerprint,
     map_fingerprint,
+    shown_path,
 )
 
 TARGET = "规划目标"                      # the 年度 of a region's own plan-target row
@@ -99,7 +100,7 @@ class CollectResult:
     returns: list[Return] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)        # not tied to one region's return
     ignored: list[str] = field(default_factory=list)
-    earlier: dict[str, str] = field(default_factory=dict)    # region → when last merged
+    earlier: dict[str, str] = field(default_factory=dict)    # region → its last merged return
     written: bool = False                                     # the values file changed
     archived: int = 0
     keep_going: bool = False
@@ -112,7 +113,7 @@ class CollectResult:
         from ..data.report import display_width
 
         lines: list[str] = []
-        all_problems = list(self.problems) + [p for r in self.returns for p in r.problems]
+        all_problems = list(dict.fromkeys([*self.problems, *(p for r in self.returns for p in r.problems)]))
         if all_problems:
             lines.append(f"发现 {len(all_problems)} 个问题：")
             lines += [f"  {n}. {p}" for n, p in enumerate(all_problems, 1)]
@@ -121,26 +122,33 @@ class CollectResult:
             lines.append("已忽略（不是 .xlsx 填报表）：" + "、".join(self.ignored))
             lines.append("")
         by_region = {r.region: r for r in self.returns if r.region and r.status}
+        files: dict[str, list[str]] = {}
+        for r in self.returns:
+            if r.region and r.status:
+                files.setdefault(r.region, []).append(r.name)
         rows = [("地区", "状态", "文件", "已填", "待补", "变化")]
         for name in self.regions:
             r = by_region.get(name)
             if r is None:
-                when = self.earlier.get(name)
-                rows.append((name, MISSING, f"（{when}已合并过）" if when else "", "", "", ""))
+                earlier = self.earlier.get(name)
+                rows.append((name, MERGED, f"（此前：{earlier}）", "", "", "") if earlier
+                            else (name, MISSING, "", "", "", ""))
                 continue
             counted = r.status != REFUSED
-            rows.append((name, r.status, r.name, str(r.filled) if counted else "",
+            rows.append((name, r.status, "、".join(files[name]), str(r.filled) if counted else "",
                          str(r.blank) if counted else "",
                          str(len(r.changes)) if r.status == MERGED else ""))
         widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-        lines.append(f"{self.year}年填报表回收情况（{self.folder}）：")
+        lines.append(f"{self.year}年填报表回收情况（{shown_path(self.folder)}）：")
         for row in rows:
             cells = [c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)]
             lines.append("  " + "  ".join(cells).rstrip())
         count = {s: sum(1 for r in by_region.values() if r.status == s) for s in (MERGED, HELD, REFUSED)}
-        missing = sum(1 for n in self.regions if n not in by_region)
-        lines.append(f"共 {len(self.regions)} 个地区：已交 {count[MERGED] + count[HELD]}"
-                     f"（已合并 {count[MERGED]}），有问题 {count[REFUSED]}，未交 {missing}。")
+        before = sum(1 for n in self.regions if n not in by_region and n in self.earlier)
+        missing = sum(1 for n in self.regions if n not in by_region and n not in self.earlier)
+        lines.append(f"共 {len(self.regions)} 个地区：本次已交 {count[MERGED] + count[HELD]}"
+                     f"（已合并 {count[MERGED]}），有问题 {count[REFUSED]}，"
+                     + (f"此前已合并 {before}，" if before else "") + f"未交 {missing}。")
         corrections = [(r.region, c) for r in by_region.values() if r.status == MERGED
                        for c in r.changes if c["old"] is not None]
         if corrections:
@@ -153,7 +161,7 @@ class CollectResult:
                 lines.append(f"  ……另有 {len(corrections) - MAX_LISTED} 项，见回收记录。")
         blank = sum(r.blank for r in by_region.values() if r.status == MERGED)
         if self.written:
-            lines.append(f"已写入「{self.values_file}」；{self.archived} 份填报表已存档。"
+            lines.append(f"已写入「{shown_path(self.values_file)}」；{self.archived} 份填报表已存档。"
                          + (f"已合并的填报表中有 {blank} 项空白，报告中将显示【待补】。" if blank else ""))
         elif count[MERGED]:
             lines.append(f"数据没有变化，「{self.values_file.name}」未改动。")
@@ -190,7 +198,7 @@ def collect(config_path: Path | str, folder: Path | str, keep_going: bool = Fals
     regions = [ds.city.name, *[r.name for r in ds.children(ds.city.name)]]
     result = CollectResult(cfg.year, folder, target, regions, keep_going=keep_going)
     for entry in log["entries"]:
-        result.earlier[entry["region"]] = entry["time"]
+        result.earlier[entry["region"]] = f"{entry['file']}，{entry['time'][:16]}回收"
 
     fingerprint = catalog_fingerprint(ds.indicators)
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -364,7 +372,7 @@ def _read_cells(r: Return, book: _Book, entries: list[tuple], cfg, ds: Dataset, 
             r.bad(f"〈{r.name}〉：缺少工作表「{sheet}」。请该地区用原表重新填报，不要删除或改名工作表。")
             return
         last_row[sheet] = max(last_row.get(sheet, 0), coordinate_from_string(cell)[1])
-        if column == LOCKED and original == code and sheet not in broken_sheets:
+        if column.startswith(LOCKED) and original == code and sheet not in broken_sheets:
             actual = book.value(sheet, cell)
             if actual != code:
                 broken_sheets.add(sheet)
@@ -378,11 +386,12 @@ def _read_cells(r: Return, book: _Book, entries: list[tuple], cfg, ds: Dataset, 
         name = ind.name if ind else code
         where = f"〈{r.name}〉 {sheet}!{cell}（{r.region} {column} {name}）"
         value = book.value(sheet, cell)
-        if column == LOCKED:
+        if column.startswith(LOCKED):
             if isinstance(original, str) and original.startswith("="):
                 continue  # a derived indicator's formula: not data
             if not _same(value, original):
-                r.bad(f"〈{r.name}〉 {sheet}!{cell}（{r.region} {name}）：这是锁定的格（往年数据或指标信息），"
+                label = " ".join(x for x in (r.region, column[len(LOCKED):].strip(), name) if x)
+                r.bad(f"〈{r.name}〉 {sheet}!{cell}（{label}）：这是锁定的格（往年数据或指标信息），"
                       f"下发时为「{_shown(original)}」，现在是「{_shown(value)}」。请改回原值后发回；"
                       "往年数据如有错误，请在「备注」中说明。")
             continue
@@ -501,7 +510,7 @@ def _refuse_duplicates(returns: list[Return]) -> None:
             continue
         names = "和".join(f"〈{r.name}〉" for r in rs)
         same = "（内容完全相同）" if len({r.sha256 for r in rs}) == 1 else ""
-        for r in rs:
+        for r in rs:  # the same message on each: listed once (CollectResult.text)
             r.problems = [f"{names}都是{region}的填报表{same}。每个地区只能有一份：请把不用的一份移出回收文件夹后重试。"]
 
 

@@ -49,6 +49,7 @@ from . import (
     form_title,
     generated_time,
     map_fingerprint,
+    shown_path,
     year_label,
 )
 
@@ -104,14 +105,14 @@ class FormsResult:
     prefilled: dict[str, int] = field(default_factory=dict)           # region → report-year values
 
     def text(self) -> str:
-        lines = [f"填报表已写入「{self.folder}」："]
+        lines = [f"填报表已写入「{shown_path(self.folder)}」："]
         for region, path in self.written + self.unchanged:
             n = self.prefilled.get(region, 0)
             pre = f"，已预填{n}项本年度数据" if n else ""
             same = "（与上次相同，未改动）" if (region, path) in self.unchanged else ""
             lines.append(f"  {region}：{path.name}{pre}{same}")
         if self.moved:
-            lines.append(f"原有的 {len(self.moved)} 份旧版填报表已移到「{self.moved[0].parent}」。")
+            lines.append(f"原有的 {len(self.moved)} 份旧版填报表已移到「{shown_path(self.moved[0].parent)}」。")
         lines.append(f"共 {len(self.written) + len(self.unchanged)} 份。请把各地区的填报表发给对应地区，"
                      "收回后放进一个文件夹，运行 reportgen collect 文件夹。")
         return "\n".join(lines)
@@ -261,9 +262,9 @@ class _Form:
         self.entries.append((ws.title, c.coordinate, code, column, None))
         return c
 
-    def _locked(self, ws, row, col, value, code, fmt=None, style="font", align="wrap"):
+    def _locked(self, ws, row, col, value, code, fmt=None, style="font", align="wrap", year=""):
         c = self._cell(ws, row, col, value, fill="locked", fmt=fmt, style=style, align=align)
-        self.entries.append((ws.title, c.coordinate, code, LOCKED, value))
+        self.entries.append((ws.title, c.coordinate, code, f"{LOCKED} {year}".strip(), value))
         return c
 
     @staticmethod
@@ -331,7 +332,8 @@ class _Form:
                 a, b = f"{letter}{num}", f"{letter}{den}"
                 value = (f'=IF(AND(ISNUMBER({a}),ISNUMBER({b}),{b}<>0),'
                          f'ROUND({a}/{b},{ind.decimals}),"")')
-            self._locked(ws, drow, ycol, value, ind.code, fmt=_number_format(ind))
+            self._locked(ws, drow, ycol, value, ind.code, fmt=_number_format(ind),
+                         year=year_label(self.year))
         fill = PatternFill("solid", fgColor=BLANK_FILL, bgColor=BLANK_FILL)
         for first, last in _runs(blanks):
             ref = f"{get_column_letter(ycol)}{first}:{get_column_letter(ycol)}{last}"
@@ -353,7 +355,8 @@ class _Form:
         note = ind.note + ("（由公式计算，不需要填写）" if ind.derived else "")
         self._cell(ws, row, col["口径说明"], note, fill="locked", style="grey")
         for y in self.earlier:
-            self._locked(ws, row, col[year_label(y)], self._value(ind, y), ind.code, fmt=fmt)
+            self._locked(ws, row, col[year_label(y)], self._value(ind, y), ind.code, fmt=fmt,
+                         year=year_label(y))
         self._locked(ws, row, col["指标代码"], ind.code, ind.code, style="grey")
         lines = max(math.ceil(len(ind.name) / 14), math.ceil(len(note) / 20), 1)
         if lines > 1:
@@ -438,7 +441,7 @@ class _Form:
             self._cell(ws, row, 3, "选填" if ind.optional else "必填", fill="locked", align="center")
             self._cell(ws, row, 4, ind.note, fill="locked", style="grey")
             self._locked(ws, row, 5, self._value(ind, prev) if prev >= self.cfg.plan.start else None,
-                         ind.code)
+                         ind.code, year=year_label(prev))
             current = self._value(ind, self.year)
             if current is not None:
                 self.prefilled += 1
