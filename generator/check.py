@@ -22,6 +22,7 @@ def run_check(config_path, echo) -> bool:
         echo(f"\n发现 {len(errors)} 个错误、{len(exc.problems) - len(errors)} 个警告。请按“处理建议”修改数据后重新运行 reportgen check。")
         return False
     ds = job.ds
+    ds.warnings[:0] = _target_warnings(ds)  # about the setup: before the per-value warnings
     if ds.warnings:
         echo(format_problems(ds.warnings))
         echo("")
@@ -36,3 +37,11 @@ def run_check(config_path, echo) -> bool:
         for m in missing:
             echo(f"  - {m}")
     return True
+
+
+def _target_warnings(ds) -> list:
+    """Plan targets a new city has not set yet (see data.validate.default_targets)."""
+    from .data.validate import default_targets
+    from .defaults import SAMPLE_CITY, bundled_targets
+
+    return default_targets(ds.indicators, ds.regions, ds.targets, bundled_targets(), SAMPLE_CITY)

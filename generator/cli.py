@@ -111,6 +111,52 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("folder", metavar="文件夹", type=click.Path(file_okay=False))
+@click.option("--city", metavar="名称", help="市的名称，如 临江市；不写时在终端中询问。")
+@click.option("--year", metavar="年度", help="报告年度，如 2025；不写时在终端中询问。")
+@click.option("--organ", metavar="署名",
+              help="署名，如 中共临江市委组织部；默认为 中共{region}委组织部（{region} 为地区全称）。")
+@click.option("--date", metavar="日期", help="成文日期，如 2025-12-20，或写「今天」；默认暂定为报告年度的 12 月 31 日。")
+@click.option("--as-of", "as_of", metavar="年月", help="数据截至年月，如 2025-11；默认不写（时序进度算到年底）。")
+@click.option("--templates", "copy_templates", is_flag=True,
+              help="同时复制一份自带的报告正文模板到 文件夹/templates，以便修改。")
+@verbose_option
+def init(folder: str, city: str | None, year: str | None, organ: str | None, date: str | None,
+         as_of: str | None, copy_templates: bool, verbose: bool) -> None:
+    """为一个新的市创建报告文件夹：report.yaml、地区表、指标目录和空的指标数据表。
+
+    \b
+    示例：
+      reportgen init 某市 --city 某市 --year 2025
+      reportgen init 某市 --city 某市 --year 2025 --templates   同时复制模板以便修改
+
+    已有 report.yaml 的文件夹不会被覆盖。报告正文默认使用 reportgen 自带的模板。
+    """
+    def create():
+        import datetime as dt
+
+        from .errors import ConfigError
+        from .rounds.init import create_city
+
+        c, y = city, year
+        if _interactive():  # ask for what was not given; without a terminal the library says which
+            try:
+                c = c or click.prompt("市的名称（如 临江市）").strip()
+                y = y or click.prompt("报告年度", default=str(dt.date.today().year))
+            except click.Abort:
+                raise ConfigError("已取消，没有创建任何文件。") from None
+        return create_city(folder, c, y, organ=organ, date=date, as_of=as_of,
+                           templates=copy_templates)
+
+    click.echo(_run(verbose, create).report(os.path.join(folder, "report.yaml")))
+
+
+def _interactive() -> bool:
+    """Whether a person at a terminal can answer prompts."""
+    return sys.stdin.isatty()
+
+
+@main.command(context_settings=CONTEXT)
 @config_option
 @click.option("-r", "--region", "regions", multiple=True, metavar="地区",
               help="只生成这个地区的填报表，可重复使用；默认生成市本级和全部县（市、区）的。")

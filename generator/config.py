@@ -310,8 +310,8 @@ def load_config(path: Path | str) -> ReportConfig:
         elif collected.exists():
             values.append(ValueSource(str(collected)))
 
-    templates = file_path(_get(raw, "templates", str, errors, default="templates"),
-                          "templates", folder=True)
+    templates = _templates(_get(raw, "templates", str, errors, required=False), root, path.name,
+                           errors)
     out = _get(raw, "output", dict, errors, default={})
     output = file_path(_get(out, "folder", str, errors, where="output.folder", default="output"),
                        "output.folder", must_exist=False)
@@ -401,6 +401,29 @@ def load_config(path: Path | str) -> ReportConfig:
         as_of_date=as_of_date, progress_by=progress_by,
         collected=collected,
     )
+
+
+def _templates(given: str | None, root: Path, config_name: str, errors: _Collector) -> Path:
+    """The templates folder: as given (relative to the config), or without `templates` the
+    templates that ship with reportgen; a missing folder says how to get one."""
+    from .defaults import bundled_templates
+
+    try:
+        bundled = bundled_templates()
+    except ConfigError as exc:
+        bundled = None
+        if given is None:
+            errors.add("templates", exc.message)
+    if given is None:
+        return bundled or root / "templates"
+    folder = (root / given).resolve()
+    if not folder.is_dir():
+        what = "不是文件夹" if folder.exists() else "找不到模板文件夹"
+        copy = f"（{bundled}）" if bundled else ""
+        errors.add("templates", f"{what}「{given}」（相对于 {config_name} 所在文件夹）。"
+                   "不修改模板时删去 templates 这一行即可，使用 reportgen 自带的模板；"
+                   f"要修改模板，请把自带的模板文件夹{copy}复制为「{given}」")
+    return folder
 
 
 def _check_fields(pattern: str, allowed: set[str], where: str, errors: _Collector) -> None:

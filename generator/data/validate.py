@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import fmt
-from ..model import Combine, DataOptions, Indicator, Location, Problem, Region, Value
+from ..model import Combine, DataOptions, Indicator, Location, Problem, Region, TargetType, Value
 from .numeric import show
 
 Key = tuple[str, int, str]
@@ -196,3 +196,51 @@ def missing_city_values(indicators: dict[str, Indicator], regions: list[Region],
             f"请在指标数据中补上{city.name}{latest}年「{ind.name}」的数值；如本年确实没有，可忽略此提示",
             severity="warning"))
     return out
+
+
+def default_targets(indicators: dict[str, Indicator], regions: list[Region],
+                    targets: dict[tuple[str, str], float], defaults: dict[str, float],
+                    sample_city: str) -> list[Problem]:
+    """Warnings for plan targets nobody set: the city's still equal to the bundled catalog's
+    (which are the sample city's own, so the sample is not warned), and counties without
+    their own cumulative targets (they would be measured against the city's five-year total).
+
+    `defaults` is the bundled catalog's 规划目标 by code; a target the city gives in the values
+    table (年度 规划目标) counts as its own, also when it happens to equal the default."""
+    city = next((r for r in regions if r.is_city), None)
+    if city is None:
+        return []
+    out = []
+    with_target = [i for i in indicators.values() if i.target is not None]
+    same = [i for i in with_target if (city.name, i.code) not in targets
+            and i.code in defaults and defaults[i.code] == i.target]
+    if same and city.name != sample_city:
+        file = next((i.location.file for i in same if i.location), "指标目录")
+        out.append(Problem(
+            Location(file, column="规划目标"),
+            f"{city.name}有 {len(same)} 个指标的规划目标仍是 reportgen 自带指标目录中的数值"
+            f"（示例{sample_city}的目标）：{_names(same)}",
+            f"请把本市规划中的目标填入指标目录的「规划目标」列；或在{city.name}的填报表「规划目标」列"
+            "或指标数据中填写（年度填「规划目标」），这样填的目标优先。目标确实与示例相同时，这样填写即不再提示",
+            severity="warning"))
+    cumulative = [i for i in with_target if i.target_type is TargetType.CUMULATIVE]
+    lacking: dict[tuple[str, ...], list[str]] = {}
+    for r in regions:
+        if r.parent == city.name:
+            codes = tuple(i.code for i in cumulative if (r.name, i.code) not in targets)
+            if codes:
+                lacking.setdefault(codes, []).append(r.name)
+    for codes, names in lacking.items():
+        first = indicators[codes[0]]
+        unit = first.unit if first.unit not in ("", "%") else ""
+        out.append(Problem(
+            Location(first.location.file if first.location else "指标目录", column="规划目标"),
+            f"{'、'.join(names)}没有自己的累计目标：{_names(indicators[c] for c in codes)}；"
+            f"报告将按全市五年目标（如「{first.name}」{show(first.target)}{unit}）计算完成进度，进度会明显偏低",
+            "请在各县（市、区）填报表的「规划目标」列填写分解目标，或在指标数据中逐行填写：地区、年度填「规划目标」、指标代码、数值",
+            severity="warning"))
+    return out
+
+
+def _names(items) -> str:
+    return "、".join(f"「{i.name}」" for i in items)
