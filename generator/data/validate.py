@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .. import fmt
 from ..model import Combine, DataOptions, Indicator, Location, Problem, Region, TargetType, Value
 from .numeric import show
@@ -11,26 +13,29 @@ Key = tuple[str, int, str]
 
 def cross_check(indicators: dict[str, Indicator], regions: list[Region],
                 values: dict[Key, Value], options: DataOptions,
-                sums: bool = True) -> list[Problem]:
+                sums: bool = True, unchecked: bool = True) -> list[Problem]:
     """Errors for county sums and means that miss the city value; warnings for jumps and gaps.
 
     `sums` False skips the county sums: with a broken region row the list of counties is
-    incomplete, and every total would look wrong.
+    incomplete, and every total would look wrong. `unchecked` False leaves out the warnings
+    for sums that could not be checked (a county value missing): pass it when values were
+    rejected, as their gaps would be reported twice.
     """
-    problems = county_sums(indicators, regions, values, options) if sums else []
+    problems = county_sums(indicators, regions, values, options, unchecked) if sums else []
     problems += year_jumps(indicators, regions, values, options)
     problems += missing_city_values(indicators, regions, values)
     return problems
 
 
 def county_sums(indicators: dict[str, Indicator], regions: list[Region],
-                values: dict[Key, Value], options: DataOptions) -> list[Problem]:
+                values: dict[Key, Value], options: DataOptions,
+                unchecked: bool = True) -> list[Problem]:
     """The city value against its counties', by the catalog's 汇总方式: the sum (求和), the
     mean (平均) or the mean weighted by the weight indicator (加权平均).
 
     A gap beyond `sum_tolerance` (relative to the city value) is an error; where the city has
     a value but some counties (or their weights) have none, a warning names them, as the
-    check could not be made.
+    check could not be made (unless `unchecked` is False).
     """
     city = next((r for r in regions if r.is_city), None)
     if city is None:
@@ -57,11 +62,13 @@ def county_sums(indicators: dict[str, Indicator], regions: list[Region],
             no_weight = [c.name for c, w in zip(counties, weights, strict=True)
                          if weight and w is None and c.name not in lacking]
             if lacking or no_weight:
-                out.append(_unchecked(ind, weight, year, city, top, lacking, no_weight, len(counties)))
+                if unchecked:
+                    out.append(_unchecked(ind, weight, year, city, top, lacking, no_weight,
+                                          len(counties)))
                 continue
             nums = [float(p.value) for p in parts]
-            if ind.combine is Combine.SUM:
-                combined = sum(nums)
+            if ind.combine is Combine.SUM:  # as entered: 0.1 + 0.2 is 0.3, not 0.30000000000000004
+                combined = float(sum(Decimal(repr(n)) for n in nums))
             elif ind.combine is Combine.MEAN:
                 combined = sum(nums) / len(nums)
             else:
