@@ -69,7 +69,7 @@ class Created:
             f"在 {REGIONS} 中为每个县（市、区）加一行，例如「青石县,县,{self.city},青石」："
             "层级填 区、县、县级市 或 开发区，上级填本市名称，简称可空。",
             f"把本市的规划目标填入 {CATALOG} 的「规划目标」列（现在是示例临江市的目标），"
-            f"各县（市、区）的分解目标在 {VALUES} 中逐行填写（年度填「规划目标」）。",
+            f"各县（市、区）的分解目标由各地在填报表的「规划目标」列填写，或在 {VALUES} 中逐行填写（年度填「规划目标」）。",
         ]
         if self.year > PLAN_START:
             steps.append(f"把往年（{PLAN_START}～{self.year - 1}年）的数据逐行填入 {VALUES}"
@@ -282,7 +282,8 @@ def indicator_needs(indicators: dict[str, Indicator]) -> list[str]:
         lines.append(f"{names(derived)} 由程序计算，不必填写")
     if cumulative:
         lines.append(f"累计目标 {len(cumulative)} 个（{names(cumulative)}）：目录中的是全市五年目标，"
-                     "各县（市、区）须在指标数据中填写自己的分解目标，否则按全市目标计算进度")
+                     "各县（市、区）须填写自己的分解目标（填报表的「规划目标」列，或指标数据中年度为「规划目标」的行），"
+                     "否则按全市目标计算进度")
     if annual:
         lines.append(f"年度目标 {len(annual)} 个（{names(annual)}）：各地区相同，"
                      "个别地区不同时在指标数据中另填")
