@@ -359,10 +359,12 @@ def test_refuses_a_file_that_is_not_a_form_and_a_damaged_one(one):
     (sample / "returns/坏文件.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     (sample / "returns/~$青石县.xlsx").write_bytes(b"lock file")
     (sample / "returns/说明.docx").write_bytes(b"")
+    (sample / "returns/旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     r = run(sample, "collect", str(sample / "returns"))
     assert r.exit_code == 1
     assert "〈汇总.xlsx〉：不是 reportgen 生成的填报表" in r.output
     assert "〈坏文件.xlsx〉：文件已损坏" in r.output
+    assert "〈旧格式.xls〉：是旧版 Excel 格式（.xls）" in r.output
     assert "~$" not in r.output and "已忽略（不是 .xlsx 填报表）：说明.docx" in r.output
     assert not (sample / COLLECTED).exists()
 
