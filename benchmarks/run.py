@@ -5,7 +5,7 @@ figures are fresh processes of `.venv/bin/reportgen` on a temporary copy of the 
 repository's output/ is never touched); "warm" figures are in-process calls of the library
 after one discarded warm-up run. The script always exits 0: it reports, it does not test.
 
-    python benchmarks/run.py [--only cold,warm,batch,rebuild,synthetic,docxtpl] [--counties N]
+    python benchmarks/run.py [--only cold,warm,batch,rebuild,synthetic,bigcheck,docxtpl] [--counties N]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bigcheck
 import docxtpl_baseline
 import stages
 import synthetic
@@ -41,7 +42,7 @@ WARM_REPS = 7      # in-process stages
 BATCH_REPS = 3     # 9 sample regions, each way
 REBUILD_REPS = 3
 VERSUS_REPS = 3    # reportgen and docxtpl, alternating
-SECTIONS = ("cold", "warm", "batch", "rebuild", "synthetic", "docxtpl")
+SECTIONS = ("cold", "warm", "batch", "rebuild", "synthetic", "bigcheck", "docxtpl")
 
 
 class Bench:
@@ -241,6 +242,19 @@ def synthetic_set(b: Bench) -> list[Row]:
     return rows
 
 
+# ---------------------------------------------------------------- 5. a careless 200,000-row file
+
+def big_check(b: Bench) -> list[Row]:
+    log("check of 200,000 values rows, nearly all duplicates (1 run)")
+    figures = bigcheck.measure(bigcheck.make(b.root / "bigcheck"), env=b.env.fresh())
+    printed = f"{figures['lines']} lines, {figures['out_mb']:.2f} MB printed"
+    return [
+        Row("check, 200,000 rows (duplicates): wall", figures["wall"], "s", 1, note=printed),
+        Row("check, 200,000 rows (duplicates): peak RSS", figures["rss_mb"], "MB", 1, 200,
+            note="issue 13: was 594 MB and 791,603 lines"),
+    ]
+
+
 # ---------------------------------------------------------------- 6. versus docxtpl
 
 def versus_docxtpl(b: Bench) -> list[Row]:
@@ -315,7 +329,7 @@ def timed(fn, reps: int) -> float:
 # ---------------------------------------------------------------- main
 
 RUNNERS = {"cold": cold_cli, "warm": warm, "batch": batch, "rebuild": rebuild,
-           "synthetic": synthetic_set, "docxtpl": versus_docxtpl}
+           "synthetic": synthetic_set, "bigcheck": big_check, "docxtpl": versus_docxtpl}
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ from .errors import DataError
 def run_check(config_path, echo) -> bool:
     """Print every problem found; True when there is no error (warnings allowed)."""
     from .build import gather
-    from .data import format_problems
+    from .data import count_problems, format_problems
 
     cfg = load_config(config_path)
     try:
@@ -17,9 +17,9 @@ def run_check(config_path, echo) -> bool:
     except DataError as exc:
         if not exc.problems:
             raise
-        errors = [p for p in exc.problems if p.is_error]
+        errors, warnings = count_problems(exc.problems)  # a kept problem may stand for many
         echo(format_problems(exc.problems))
-        echo(f"\n发现 {len(errors)} 个错误、{len(exc.problems) - len(errors)} 个警告。请按“处理建议”修改数据后重新运行 reportgen check。")
+        echo(f"\n发现 {errors} 个错误、{warnings} 个警告。请按“处理建议”修改数据后重新运行 reportgen check。")
         return False
     ds = job.ds
     ds.warnings[:0] = _target_warnings(ds)  # about the setup: before the per-value warnings

@@ -11,8 +11,138 @@ import click
 from . import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# --- click's usage errors in Chinese -------------------------------------------------------
+# click reports a mistyped command line in English (No such option …, Invalid value …). Every
+# command of `main` parses through _Command / _Group below, which turn those errors into one
+# Chinese line naming the option or command and what to write instead, exit code 2.
+# `--help` and a bare `reportgen` (which shows the help) are left to click.
+
+_EXAMPLES = {"-c": "-c report.yaml", "--config": "--config report.yaml",
+             "-r": "-r 青石县", "--region": "--region 青石县", "-j": "-j 2", "--jobs": "--jobs 2"}
+
+
+class _UsageError(click.UsageError):
+    """A command-line mistake, said in Chinese, with where to find the right usage."""
+
+    def __init__(self, message: str, command: str) -> None:
+        super().__init__(message)
+        self.command = command
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.message}\n运行「{self.command} --help」可查看全部选项和示例。",
+                   file=file, err=file is None)
+
+
+def _command_line(ctx: click.Context | None) -> str:
+    """`reportgen` or `reportgen build`, whatever name the program was started by."""
+    if ctx is None or ctx.parent is None:
+        return "reportgen"
+    return f"reportgen {ctx.info_name}"
+
+
+def _chinese(exc: click.UsageError, ctx: click.Context) -> click.UsageError:
+    """The Chinese form of one of click's usage errors (help requests pass unchanged)."""
+    import difflib
+    import re
+
+    if isinstance(exc, (_UsageError, getattr(click.exceptions, "NoArgsIsHelpError", ()))):
+        return exc
+    where = _command_line(ctx)
+    if isinstance(exc, click.NoSuchOption):
+        best = difflib.get_close_matches(exc.option_name, sorted(exc.possibilities or ()), n=1,
+                                         cutoff=0.4)
+        maybe = f"（是否为 {best[0]}？）" if best else ""
+        if ctx.parent is None and isinstance(ctx.command, click.Group):  # reportgen --all
+            owners = [name for name, cmd in sorted(ctx.command.commands.items())
+                      if any(exc.option_name in p.opts for p in cmd.params)]
+            if owners:
+                maybe = f"（{exc.option_name} 要写在命令后面，如 reportgen {owners[0]} {exc.option_name}）"
+        return _UsageError(f"没有「{exc.option_name}」这个选项{maybe}", where)
+    if isinstance(exc, click.BadOptionUsage):
+        name = exc.option_name
+        if "does not take a value" in exc.message:
+            return _UsageError(f"选项「{name}」后面不用写值：直接写 {name.split('=')[0]} 即可", where)
+        example = _EXAMPLES.get(name)
+        return _UsageError(f"选项「{name}」后面缺少值" + (f"，请写成 {example} 的形式" if example else ""),
+                           where)
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        name = exc.param.metavar or exc.param.name
+        return _UsageError(f"缺少「{name}」，请写在命令后面", where)
+    if isinstance(exc, click.BadParameter):
+        hint = exc.param_hint or (exc.param.get_error_hint(ctx) if exc.param else "")
+        hint = str(hint).replace("'", "")
+        return _UsageError(f"选项 {hint} 的值不对：{exc.message}" if hint else exc.message, where)
+    extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", exc.message)
+    if extra:
+        words = extra.group(1)
+        return _UsageError(f"多余的参数「{words}」。地区请用 --region 指定，如 --region {words.split()[0]}", where)
+    return _UsageError(f"命令行有误：{exc.message}", where)
+
+
+class _Command(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _chinese(exc, ctx) from None
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _chinese(exc, ctx) from None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except _UsageError:
+            raise
+        except click.UsageError as exc:
+            if isinstance(exc, (click.NoSuchOption, click.BadOptionUsage, click.BadParameter)):
+                raise _chinese(exc, ctx) from None
+            import difflib
+
+            name = args[0] if args else ""
+            best = difflib.get_close_matches(name, sorted(self.commands), n=1, cutoff=0.5)
+            maybe = f"（是否为 {best[0]}？）" if best else ""
+            raise _UsageError(f"没有「{name}」这个命令{maybe}；可用的命令有 "
+                              + "、".join(sorted(self.commands)), "reportgen") from None
+
+
+class _ConfigPath(click.Path):
+    """The -c value: a folder is refused in Chinese, pointing at the report.yaml inside it."""
+
+    def convert(self, value, param, ctx):
+        if os.path.isdir(value):
+            inside = os.path.join(value, "report.yaml")
+            self.fail(f"「{value}」是一个文件夹，不是报告定义文件。请写出其中的 report.yaml，如 -c {inside}"
+                      + ("" if os.path.isfile(inside) else "（该文件夹中还没有 report.yaml）"),
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class _Jobs(click.ParamType):
+    """--jobs N: a whole number from 1 to 64, refused in Chinese otherwise."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or not 1 <= number <= 64:
+            self.fail(f"应为 1 到 64 之间的整数（同时生成的进程数），现在是「{value}」", param, ctx)
+        return number
+
+
 config_option = click.option("-c", "--config", "config", default="report.yaml", show_default=True,
-                             type=click.Path(dir_okay=False),
+                             type=_ConfigPath(dir_okay=False),
                              help="报告定义文件；其中的相对路径以该文件所在文件夹为准。")
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="出错时显示技术细节（供维护人员排查）。")
 
@@ -38,7 +168,7 @@ def _run(verbose: bool, fn, *args, **kwargs):
         sys.exit(2)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="reportgen %(version)s")
 def main() -> None:
     """reportgen：根据指标数据生成《干部教育培训规划》实施情况评估报告（Word 公文格式）。
@@ -73,7 +203,7 @@ def check(config: str, verbose: bool) -> None:
               help="只生成这个地区的报告，可重复使用；默认生成市本级报告。")
 @click.option("-a", "--all", "all_regions", is_flag=True, help="生成市本级和全部县（市、区）的报告。")
 @click.option("--strict", is_flag=True, help="有缺失数据时不生成文档，并列出全部缺失项。")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+@click.option("-j", "--jobs", type=_Jobs(), default=None, metavar="N",
               help="同时生成的进程数，默认为 CPU 核数。")
 @click.option("-k", "--keep-going", is_flag=True,
               help="某个地区出错时仍生成其他地区的报告，最后列出失败的地区（退出码为 1）。")

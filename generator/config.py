@@ -169,6 +169,9 @@ def _get(raw: dict, key: str, kind, errors: _Collector, *, required=True, defaul
     if kind is int and isinstance(value, bool):
         errors.add(where, f"应为整数，现在是「{value}」")
         return default
+    if kind is int and isinstance(value, str) and value.strip().isdecimal():
+        errors.add(where, f"应为整数，现在是文字「{value}」（请去掉引号）")
+        return default
     if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, kind):
@@ -195,6 +198,46 @@ def _date(value, where: str, errors: _Collector, *, month_only=False):
     return None
 
 
+# Slips of a Chinese input method that YAML rejects (or misreads) far from where they are: a
+# full-width colon after a key, a key with no space after its colon, an indent of tabs or of
+# full-width spaces. Keys are ASCII words, or level names under `terms`.
+_KEY = "(?:[A-Za-z_][\\w.-]*|" + "|".join(LEVELS) + ")"
+_FULL_COLON = re.compile(rf"^[ \t\u3000]*(?:- )?({_KEY})[ \u3000]*：[ \u3000]*(.*)$")
+_NO_SPACE = re.compile(rf"^[ \t\u3000]*(?:- )?({_KEY}):(?=[^\s:/])(.*)$")
+_SLIP_CHARS = {"\u3000", "：", "\t"}
+
+
+def typing_slips(text: str) -> list[str]:
+    """What is wrong with each line a Chinese input method spoiled, as 第N行… messages."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        body = line.lstrip(" \t\u3000")
+        if not body or body.startswith("#"):
+            continue
+        indent = line[: len(line) - len(body)]
+        if "\t" in indent:
+            out.append(f"第{number}行用制表符（Tab）缩进：report.yaml 只能用空格缩进，"
+                       "请把行首的 Tab 换成空格，与同一层的上下行对齐")
+        elif "\u3000" in indent:
+            out.append(f"第{number}行用全角空格缩进：请把行首的全角空格换成半角空格"
+                       "（切换到英文输入法后按空格键），与同一层的上下行对齐")
+        fixed = indent.replace("\u3000", "  ").replace("\t", "  ")
+        if m := _FULL_COLON.match(line):
+            value = _strip_comment(m.group(2))
+            out.append(f"第{number}行的“：”是中文冒号，请改为英文冒号“:”（冒号后加一个空格），"
+                       f"即「{fixed}{body[: body.index(m.group(1))]}{m.group(1)}: {value}」".rstrip())
+        elif m := _NO_SPACE.match(line):
+            value = _strip_comment(m.group(2))
+            out.append(f"第{number}行的冒号后面缺少空格：请在“:”后加一个空格，"
+                       f"即「{fixed}{body[: body.index(m.group(1))]}{m.group(1)}: {value}」")
+    return out
+
+
+def _strip_comment(value: str) -> str:
+    """The value part of a line without its trailing # comment."""
+    return re.split(r"\s#", value, maxsplit=1)[0].strip()
+
+
 def _yaml_loader():
     """SafeLoader without implicit timestamps: a bad date is our message, not a ValueError."""
     import yaml
@@ -214,13 +257,22 @@ def load_config(path: Path | str) -> ReportConfig:
     import yaml
 
     path = Path(path)
+    if path.is_dir():
+        inside = path / "report.yaml"
+        raise ConfigError(f"「{path}」是一个文件夹，不是报告定义文件。请用 -c 写出其中的 report.yaml，"
+                          f"如 -c {inside}" + ("" if inside.is_file() else "（该文件夹中还没有 report.yaml）"))
     if not path.is_file():
         raise ConfigError(f"找不到报告定义文件「{path}」。请在报告目录中运行，或用 -c 指定 report.yaml 的位置。")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
+        text = path.read_text(encoding="utf-8-sig")
+        raw = yaml.load(text, Loader=_yaml_loader())
     except UnicodeDecodeError:
         raise ConfigError(f"「{path.name}」不是 UTF-8 编码。请用记事本另存为 UTF-8 后重试。") from None
     except yaml.YAMLError as exc:
+        slips = typing_slips(text)
+        if slips:  # the line the slip is on, not the later one where YAML gave up
+            lines = "\n".join(f"  - {s}" for s in slips)
+            raise ConfigError(f"报告定义「{path.name}」格式有误，请逐项修改后重试：\n{lines}") from None
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
         raise ConfigError(f"「{path.name}」{where}格式有误（缩进或冒号不对）。请对照示例 report.yaml 修改。") from None
@@ -228,9 +280,14 @@ def load_config(path: Path | str) -> ReportConfig:
         raise ConfigError(f"「{path.name}」内容为空或不是“键: 值”的形式。请对照示例 report.yaml 填写。")
     root = path.resolve().parent
     errors = _Collector()
+    errors.problems += typing_slips(text)  # e.g. a full-width indent YAML took for part of a key
     for key in raw:
-        if key not in KNOWN_KEYS:
-            errors.add(str(key), f"不认识的配置项。可用的配置项有：{'、'.join(sorted(KNOWN_KEYS))}")
+        if key not in KNOWN_KEYS and not (isinstance(key, str) and _SLIP_CHARS & set(key)):
+            import difflib
+
+            guess = difflib.get_close_matches(str(key).lower(), sorted(KNOWN_KEYS), n=1, cutoff=0.6)
+            maybe = f"（是否应为 {guess[0]}？）" if guess else ""
+            errors.add(str(key), f"不认识的配置项{maybe}。可用的配置项有：{'、'.join(sorted(KNOWN_KEYS))}")
 
     title = _get(raw, "title", str, errors)
     organ = _get(raw, "organ", str, errors, required=False, default=DEFAULT_ORGAN)
@@ -247,6 +304,9 @@ def load_config(path: Path | str) -> ReportConfig:
             as_of = f"{as_of_date.year}年{as_of_date.month}月"
             if isinstance(year, int) and as_of_date.year < year:
                 errors.add("as_of", f"数据截至{as_of}，早于报告年度 {year} 年；请写报告年度内的年月，如 {year}-11")
+            elif date and as_of_date > date.replace(day=1):
+                errors.add("as_of", f"数据截至{as_of}，晚于成文日期 {date.year}年{date.month}月{date.day}日："
+                           "报告不能用成文以后的数据。请核对 as_of（数据截至年月）和 date（成文日期）")
     progress_by = _get(raw, "time_progress", str, errors, required=False, default=BY_MONTH)
     if progress_by not in (BY_MONTH, BY_YEAR):
         errors.add("time_progress", f"应为「{BY_MONTH}」（按数据截至年月计算）或「{BY_YEAR}」"

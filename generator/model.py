@@ -78,6 +78,7 @@ class Indicator:
     note: str = ""
     optional: bool = False           # may be left empty: no 【待补】 marker, no missing-data warning
     location: Location | None = None
+    ceiling: float | None = None     # 合理上限: larger values are errors (None: the kind's default)
 
     @property
     def derived(self) -> bool:
@@ -158,10 +159,17 @@ class Problem:
     hint: str = ""
     severity: str = "error"  # "error" or "warning"
     region: str | None = None  # the region a value-row problem belongs to (for --keep-going)
+    omitted: int = 0  # more problems of the same kind (and region) counted but not kept
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def kind(self) -> tuple[str, str]:
+        """Problems of one kind share their severity and their fix (the hint): 200,000
+        duplicate rows are one kind, listed once as a group."""
+        return self.severity, self.hint or self.message
 
 
 @dataclass

@@ -246,3 +246,51 @@ def test_a_write_failure_midway_leaves_no_temporary_files(sample, monkeypatch):
     r = run(sample, "build", "--all", "--jobs", "1")
     assert r.exit_code == 1 and "无法写入" in r.output
     assert not [p for p in (sample / "output").rglob(".tmp-*")]
+
+
+# --- click's usage errors, in Chinese (issue 13) -------------------------------------------
+
+@pytest.mark.parametrize("args, says", [
+    (["build", "--al"], ("没有「--al」这个选项", "是否为 --all", "reportgen build --help")),
+    (["check", "-c", "data"], ("「data」是一个文件夹", "report.yaml")),
+    (["build", "-c"], ("「-c」后面缺少", "report.yaml")),
+    (["buld"], ("没有「buld」这个命令", "是否为 build", "reportgen --help")),
+    (["build", "--jobs", "x"], ("--jobs", "1 到 64 之间的整数", "「x」")),
+    (["build", "--jobs", "0"], ("--jobs", "1 到 64 之间的整数", "「0」")),
+    (["build", "--all=yes"], ("「--all」后面不用写值",)),
+    (["build", "青石县"], ("多余的参数「青石县」", "--region 青石县")),
+])
+def test_usage_errors_are_chinese(sample, monkeypatch, args, says):
+    monkeypatch.chdir(sample)
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2, r.output
+    for piece in says:
+        assert piece in r.output, r.output
+    for english in ("Usage:", "Error:", "Try '", "No such", "Invalid value"):
+        assert english not in r.output, r.output
+    assert not (sample / "output").exists()
+
+
+def test_help_still_works_after_the_usage_errors_are_translated():
+    for args in (["--help"], ["build", "--help"], ["check", "-h"]):
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 0 and "reportgen" in r.output, (args, r.output)
+    assert "常用命令" in CliRunner().invoke(main, []).output  # a bare reportgen shows the help
+    assert "--all" in CliRunner().invoke(main, ["build", "--help"]).output
+
+
+def test_check_groups_twenty_thousand_duplicate_rows(sample):
+    """One mistake copied down a large file is one group of 20 rows, not 20,000 table rows."""
+    distinct = []
+
+    def repeat(rows):
+        distinct.append(len(rows) - 1)
+        return [rows[0], *(rows[1 + i % (len(rows) - 1)] for i in range(20_000))]
+
+    values_to_csv(sample, repeat)
+    r = run(sample, "check")
+    duplicates = 20_000 - distinct[0]
+    assert r.exit_code == 1
+    assert f"同类问题共{duplicates}处，前20处如下：" in r.output
+    assert f"发现 {duplicates} 个错误" in r.output
+    assert len(r.output.splitlines()) < 200

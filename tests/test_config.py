@@ -98,7 +98,8 @@ def test_header_keys_and_patterns_are_checked(tmp_path):
     ("as_of: 2025-1\n", 1, 25 / 60 * 100, "截至2025年1月"),
 ])
 def test_time_progress_follows_the_data_month_or_whole_years(tmp_path, extra, month, progress, basis):
-    cfg = load_config(_write(tmp_path, GOOD + extra))
+    good = GOOD if "2026" not in extra else GOOD.replace("date: 2025-12-20", "date: 2026-01-15")
+    cfg = load_config(_write(tmp_path, good + extra))  # (data never run past the date of writing)
     assert cfg.progress_month == month
     assert cfg.time_progress == pytest.approx(progress)
     assert cfg.progress_basis == basis
@@ -172,3 +173,53 @@ def test_commented_examples_of_the_sample_config_are_valid(tmp_path):
     zone = Region("临江经济技术开发区", "开发区", "临江市")
     assert cfg.organ_for(zone) == "临江经济技术开发区党工委党群工作部"
     assert cfg.header["issuer_mark"].format(organ="中共临江市委组织部") == "中共临江市委组织部文件"
+
+
+# --- typing slips of a Chinese input method (issue 13) -------------------------------------
+
+@pytest.mark.parametrize("old, new, line, says", [
+    ("year: 2025", "year：2025", 3, "第3行的“：”是中文冒号，请改为英文冒号“:”（冒号后加一个空格）"),
+    ("year: 2025", "year： 2025", 3, "第3行的“：”是中文冒号"),
+    ("  start: 2023", "  start：2023", 7, "第7行的“：”是中文冒号"),
+    ("year: 2025", "year:2025", 3, "第3行的冒号后面缺少空格"),
+    ("  start: 2023", "\tstart: 2023", 7, "第7行用制表符（Tab）缩进"),
+    ("  start: 2023", "\u3000start: 2023", 7, "第7行用全角空格缩进"),
+    ("  start: 2023", "\u3000\u3000start: 2023", 7, "第7行用全角空格缩进"),
+])
+def test_slips_of_the_input_method_are_named_at_their_line(tmp_path, old, new, line, says):
+    text = GOOD.replace("plan: {name: 规划, start: 2023, end: 2027}",
+                        "plan:\n  name: 规划\n  start: 2023\n  end: 2027")
+    assert old in text
+    with pytest.raises(ConfigError) as exc:
+        load_config(_write(tmp_path, text.replace(old, new)))
+    msg = exc.value.message
+    assert says in msg and f"第{line + 1}行" not in msg, msg
+    assert "report.yaml" in msg
+
+
+def test_full_width_colon_in_a_value_or_comment_is_fine(tmp_path):
+    text = GOOD.replace('title: "{region}报告"', 'title: "{region}报告：总结"  # 注：标题')
+    assert load_config(_write(tmp_path, text)).title == "{region}报告：总结"
+
+
+def test_a_folder_given_as_the_config_file(tmp_path):
+    (tmp_path / "data").mkdir()
+    with pytest.raises(ConfigError) as exc:
+        load_config(tmp_path / "data")
+    assert "是一个文件夹" in exc.value.message and "report.yaml" in exc.value.message
+
+
+def test_data_cannot_run_past_the_date_of_writing(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load_config(_write(tmp_path, GOOD + "as_of: 2026-03\n"))
+    assert "as_of：数据截至2026年3月，晚于成文日期 2025年12月20日" in exc.value.message
+    (tmp_path / "ok").mkdir()
+    assert load_config(_write(tmp_path / "ok", GOOD + "as_of: 2025-12\n")).as_of == "2025年12月"
+
+
+def test_year_written_as_text_and_a_mistyped_key(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load_config(_write(tmp_path, GOOD.replace("year: 2025", 'year: "2025"') + "yaer: 2025\n"))
+    msg = exc.value.message
+    assert "year：应为整数，现在是文字「2025」（请去掉引号）" in msg
+    assert "yaer：不认识的配置项（是否应为 year？）" in msg

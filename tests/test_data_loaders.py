@@ -350,3 +350,29 @@ def test_sample_city_means_are_exactly_the_county_means(sample):
         for year in ds.years():
             parts = [ds.get(c, code, year) for c in counties]
             assert ds.get(ds.city.name, code, year) == pytest.approx(sum(parts) / len(parts)), (code, year)
+
+
+# --- issue 13: careless files ---------------------------------------------------------------
+
+def test_regions_file_with_only_its_header_row(tmp_path):
+    errors, exc = errors_of(**make_city(tmp_path, regions=[]))
+    problem = only(errors, "地区表没有任何地区")
+    assert problem.location == Location("data/地区.csv") and "请至少填写市本级一行" in problem.hint
+    assert not [p for p in errors if "不在地区表中" in p.message]  # not once per values row
+    assert "地区表没有任何地区" in exc.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_csv_in_utf16_with_or_without_bom(tmp_path, encoding):
+    """Excel's 'Unicode text' and some exports write UTF-16, not always with a BOM."""
+    args = make_city(tmp_path)
+    write_csv(tmp_path / "data" / "指标数据.csv", VALUES_HEADER, value_rows(), encoding=encoding)
+    ds = load_dataset(**args)
+    assert ds.get("江北区", "train_total", 2023) == 1000
+
+
+def test_binary_file_named_csv_is_refused(tmp_path):
+    args = make_city(tmp_path)
+    (tmp_path / "data" / "指标数据.csv").write_bytes(b"PK\x03\x04\x00\x00\xff\xfe\x00\x81" * 50)
+    errors, _ = errors_of(**args)
+    assert only(errors, "无法识别「data/指标数据.csv」的文字编码")

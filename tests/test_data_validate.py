@@ -473,3 +473,98 @@ def test_mean_with_a_missing_county_or_weight_warns(tmp_path):
            "「考核合格率」2024年缺少青山县的权重「培训干部总人次」")
     assert "按「培训干部总人次」加权平均" in w.message
     assert all(not w.is_error for w in ds.warnings)
+
+
+# --- issue 13: invisible and full-width characters name themselves ---------------------------
+
+ODD = [
+    ("values", [add("江北区", 2024, "train\u200b_total", 5)], L(VAL, NEXT_VALUE_ROW, "指标代码"),
+     "指标代码「train_total」中含有看不见的字符“零宽空格”（U+200B），位于第5个字符之后，请删除"),
+    ("values", [add("\ufeff江北区", 2024, "funds", 5)], L(VAL, NEXT_VALUE_ROW, "地区"),
+     "地区「江北区」中含有看不见的字符“零宽不换行空格（字节顺序标记 BOM）”（U+FEFF），位于开头，请删除"),
+    ("values", [add("江北区", 2024, "train\u00a0total", 5)], L(VAL, NEXT_VALUE_ROW, "指标代码"),
+     "含有看起来像空格的字符“不换行空格”（U+00A0），位于第5个字符之后"),
+    ("values", [add("江北区", 2024, "ｆｕｎｄｓ", 5)], L(VAL, NEXT_VALUE_ROW, "指标代码"),
+     "指标代码「funds」中含有全角字符「ｆ」（第1个字符），请改为半角的「f」"),
+    ("catalog", [put(3, 0, "fu\u200bnds")], L(CAT, 3, "指标代码"),
+     "指标代码「funds」中含有看不见的字符“零宽空格”（U+200B），位于第2个字符之后，请删除"),
+    ("catalog", [put(3, 0, "funds１")], L(CAT, 3, "指标代码"), "含有全角字符「１」（第6个字符）"),
+    ("catalog", [put(5, 8, "train_total\ufeff")], L(CAT, 5, "权重指标"),
+     "权重指标「train_total」中含有看不见的字符"),
+    ("regions", [put(4, 0, "青山\u200b县")], L(REG, 4, "地区名称"),
+     "地区名称「青山县」中含有看不见的字符“零宽空格”（U+200B），位于第2个字符之后，请删除"),
+    ("regions", [put(4, 0, "青山\u00a0县")], L(REG, 4, "地区名称"), "“不换行空格”（U+00A0）"),
+    ("regions", [put(3, 2, "临江市\u200b")], L(REG, 3, "上级"), "上级「临江市」中含有看不见的字符“零宽空格”"),
+]
+
+
+@pytest.mark.parametrize(("table", "edits", "location", "fragment"), ODD,
+                         ids=[f"{t}-{i}" for i, (t, *_rest) in enumerate(ODD)])
+def test_invisible_characters_are_named_and_placed(tmp_path, table, edits, location, fragment):
+    problems, _ = problems_of(build(tmp_path, {table: edits}))
+    assert at(problems, location, fragment).is_error
+
+
+def test_invisible_characters_in_headers_and_numbers_are_ignored(tmp_path):
+    """Headers and numbers are read leniently: a stray U+200B or U+FEFF there changes nothing."""
+    row = vrow("青山县", 2023, "cadres")
+    args = build(tmp_path, {"values": [put(1, 1, "年度\u200b"), put(1, 3, "\ufeff数值"),
+                                       put(row, 3, "400\u200b")]})
+    ds = load_dataset(**args)
+    assert ds.values[("青山县", 2023, "cadres")].value == 400
+    assert ds.values[("青山县", 2023, "cadres")].location.column == "数值"
+
+
+# --- issue 13: a value far outside what the indicator allows ---------------------------------
+
+def test_a_count_beyond_the_default_ceiling_is_an_error(tmp_path):
+    row = vrow("青山县", 2024, "train_total")
+    problems, _ = problems_of(build(tmp_path, {"values": [put(row, 3, "1e20")]}))
+    p = at(problems, L(VAL, row, "数值"), "「培训干部总人次」为 100000000000000000000人次，超出合理范围")
+    assert "合理上限" in p.hint and "100000000" in p.message
+    assert not [q for q in problems if "变化异常" in q.message]
+
+
+@pytest.mark.parametrize("code, value, ok", [
+    ("train_total", 99_999_999, True), ("train_total", 100_000_001, False),
+    ("funds", 999_999, True), ("funds", 2_000_000, False),      # 万元: up to 100亿元
+    ("hours", 5000, True), ("hours", 5e8, False),
+])
+def test_default_ceilings_by_kind_and_unit(tmp_path, code, value, ok):
+    from generator.data.values import ceiling
+
+    ind = load_dataset(**build(tmp_path)).indicators[code]
+    assert (value <= ceiling(ind)) is ok
+
+
+def test_catalog_column_sets_the_plausible_ceiling(tmp_path):
+    row = vrow("江北区", 2024, "hours")
+    header = column("合理上限", {4: 200})
+    problems, _ = problems_of(build(tmp_path, {"catalog": [header], "values": [put(row, 3, 250)]}))
+    p = at(problems, L(VAL, row, "数值"), "「人均学时」为 250学时，超出合理范围（上限 200学时）")
+    assert "指标目录" in p.hint
+    target = add("江北区", "规划目标", "hours", 300)
+    problems, _ = problems_of(build(tmp_path / "t", {"catalog": [header], "values": [target]}))
+    at(problems, L(VAL, NEXT_VALUE_ROW, "数值"), "超出合理范围（上限 200学时）")
+    for bad, says in (("很多", "合理上限「很多」不是数字"), (-3, "合理上限「-3」应大于 0")):
+        problems, _ = problems_of(build(tmp_path / str(bad), {"catalog": [column("合理上限", {4: bad})]}))
+        at(problems, L(CAT, 4, "合理上限"), says)
+
+
+# --- issue 13: many repeats of one problem are grouped ---------------------------------------
+
+def test_twenty_thousand_duplicate_rows_are_grouped(tmp_path):
+    from generator.data import format_problems
+
+    rows = value_rows()
+    copies = [rows[i % len(rows)] for i in range(20_000)]
+    args = make_city(tmp_path, values=copies)
+    problems, exc = problems_of(args)
+    duplicates = 20_000 - len(rows)
+    assert sum(1 + p.omitted for p in problems if "填了两次" in p.message) == duplicates
+    assert len(problems) < 200  # kept per region and kind, not one object per row
+    text = format_problems(problems)
+    assert f"同类问题共{duplicates}处，前20处如下：" in text
+    assert len(text.splitlines()) < 150
+    assert exc.message.startswith(f"数据检查发现 {duplicates} 个错误")
+    assert len(exc.message.splitlines()) < 150

@@ -14,6 +14,7 @@ from .catalog import load_catalog
 from .headers import map_sheet
 from .numeric import parse_number
 from .regions import load_regions
+from .report import count as count_problems
 from .report import display_width, format_problems
 from .tables import display_name, read_sheets, read_table, resolve
 from .validate import cross_check
@@ -21,7 +22,8 @@ from .values import FIELDS as VALUE_FIELDS
 from .values import WHAT as VALUES_WHAT
 from .values import load_values
 
-__all__ = ["load_dataset", "format_problems", "parse_number", "read_table", "display_width"]
+__all__ = ["load_dataset", "format_problems", "count_problems", "parse_number", "read_table",
+           "display_width"]
 
 # More than this many rows in the message would scroll the first ones out of sight.
 MAX_LISTED = 100
@@ -57,7 +59,9 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
             problems += found
             if table is not None:
                 tables.append(table)
-    values_by_key, targets, found = load_values(tables, cat, reg, options)
+    # Without a single region row, every values row would be reported as an unknown region.
+    known = reg if reg is None or reg.regions or reg.broken else None
+    values_by_key, targets, found = load_values(tables, cat, known, options)
     problems += found
     if values and tables and not any(t.rows for t in tables):  # header only
         names = "、".join(dict.fromkeys(f"「{t.file}」" for t in tables))
@@ -81,14 +85,9 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
 
 def summary(problems: list[Problem]) -> str:
     """The DataError message: counts, what to do, and the table of problems."""
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
+    errors, warnings = count_problems(problems)
     head = f"数据检查发现 {errors} 个错误、{warnings} 个警告，请按下表逐项修改后重试。"
-    listed = sorted(problems, key=lambda p: not p.is_error)[:MAX_LISTED]
-    text = head + "\n\n" + format_problems(listed)
-    if len(problems) > MAX_LISTED:
-        text += f"\n\n……另有 {len(problems) - MAX_LISTED} 个问题未列出，修改以上问题后再检查一次即可看到。"
-    return text
+    return head + "\n\n" + format_problems(problems, limit=MAX_LISTED)
 
 
 def _load_first_sheet(path: Path, root: Path | None, loader, problems: list[Problem]):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Combine, Indicator, Kind, Problem, TargetType
-from .cells import choice, closest, text
+from .cells import choice, closest, odd_characters, text
 from .headers import Field, Row, map_sheet
 from .numeric import is_whole, parse_number
 from .tables import Sheet
@@ -27,6 +27,7 @@ FIELDS = [
     Field("scale", "显示单位"),
     Field("note", "说明"),
     Field("optional", "选填", ("是否选填", "可不填")),
+    Field("ceiling", "合理上限", ("上限", "ceiling", "max")),
 ]
 
 CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
@@ -96,6 +97,13 @@ def _read_row(row: Row, seen: dict[str, Row]) -> tuple[str | None, dict | None, 
     if not code:
         bad("code", "指标代码为空", f"请填写指标代码（{CODE_RULE}），或删除这一行")
         return None, None, out
+    odd = odd_characters(code, ascii_only=True) if not CODE_RE.fullmatch(code) else None
+    if odd:
+        what, cleaned = odd
+        bad("code", f"指标代码「{cleaned}」中{what}",
+            f"请重新输入这一格（{CODE_RULE}），模板和指标数据中的代码要与它完全一致")
+        # as the code it was meant to be, broken: its values rows are not reported again
+        return (cleaned if CODE_RE.fullmatch(cleaned) and cleaned not in seen else None), None, out
     if not CODE_RE.fullmatch(code):
         fixed = re.sub(r"[\s\-]+", "_", code.strip().lower())
         maybe = f"，例如改为「{fixed}」" if CODE_RE.fullmatch(fixed) else ""
@@ -130,8 +138,30 @@ def _read_row(row: Row, seen: dict[str, Row]) -> tuple[str | None, dict | None, 
                  numerator=text(row.get("numerator")) or None,
                  denominator=text(row.get("denominator")) or None,
                  scale=scale, note=text(row.get("note")),
-                 optional=_optional(row, code, bad))
+                 optional=_optional(row, code, bad), ceiling=_ceiling(row, kind, target, bad))
     return code, entry, out
+
+
+def _ceiling(row: Row, kind: Kind | None, target: float | None, bad) -> float | None:
+    """合理上限: a value above it is taken for a typing slip (None: the kind's default)."""
+    raw = row.get("ceiling")
+    if raw is None:
+        return None
+    label = row.table.fields["ceiling"].label
+    value = parse_number(raw)
+    if value is None:
+        bad("ceiling", f"{label}「{text(raw)}」不是数字",
+            f"「{label}」请只填数字（如 100000），留空表示按类型的默认上限")
+    elif kind is Kind.TEXT:
+        bad("ceiling", f"文本类指标不能设{label}", f"请删除这一格的{label}")
+    elif value <= 0:
+        bad("ceiling", f"{label}「{text(raw)}」应大于 0", "请填写该指标可能达到的最大值，或留空")
+    elif target is not None and target > value:
+        bad("ceiling", f"规划目标 {text(row.get('target'))} 超过了{label} {text(raw)}",
+            f"请核对规划目标和{label}，{label}应不小于规划目标")
+    else:
+        return value
+    return None
 
 
 def _enum(row: Row, key: str, options: dict, bad, required: bool = False):
@@ -202,7 +232,10 @@ def _check_references(drafts: dict[str, dict], rows: dict[str, Row], catalog: Ca
         catalog.broken.add(code)
 
     def check(code: str, key: str, ref: str, role: str) -> None:
-        if ref == code:
+        odd = odd_characters(ref, ascii_only=True) if ref not in rows else None
+        if odd:
+            bad(code, key, f"{role}「{odd[1]}」中{odd[0]}", "请重新输入这一格，填写指标目录中已有的指标代码")
+        elif ref == code:
             bad(code, key, f"指标「{code}」的{role}不能是它自己", f"请在「{role}」中填写另一个指标的代码")
         elif ref in names and ref not in rows:
             bad(code, key, f"{role}「{ref}」是指标名称，这里应填指标代码",

@@ -8,10 +8,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..model import Location, Problem
+from .numeric import INVISIBLE
 from .tables import Sheet
 
 # How far down a title block may push the header row ("2024年干部培训数据" above it).
 _HEADER_SEARCH_ROWS = 10
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))  # a pasted header may carry a zero-width space
 _MARKERS = re.compile(r"(?:\((?:可选|选填|必填|非必填|optional|required)\)|\*)+$", re.IGNORECASE)
 
 
@@ -38,6 +40,7 @@ class Table:
     headers: dict[str, str]                      # field key -> header as the user wrote it
     fields: dict[str, Field]
     rows: list[Row] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)   # field key -> position in a row
 
     def location(self, key: str | None = None, row: int | None = None) -> Location:
         return Location(self.file, self.sheet, row, self.column(key) if key else None)
@@ -46,16 +49,19 @@ class Table:
         return self.headers.get(key) or self.fields[key].label
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One data row: cell values by field key, and its row number as Excel shows it."""
+    """One data row: its cells as read (shared with the sheet, not copied: a values file may
+    have 200,000 rows) and its row number as Excel shows it."""
 
     table: Table
     number: int
-    cells: dict[str, object]
+    values: tuple
 
     def get(self, key: str):
-        return self.cells.get(key)
+        """The cell of field `key`, None when empty or the column is absent."""
+        i = self.table.index.get(key)
+        return self.values[i] if i is not None and i < len(self.values) else None
 
     def loc(self, key: str | None = None) -> Location:
         return self.table.location(key, self.number)
@@ -63,7 +69,7 @@ class Row:
 
 def header_key(text: object) -> str:
     """The form headers are compared in: ' 指标代码（可选）' and 'Code' → '指标代码', 'code'."""
-    norm = "".join(unicodedata.normalize("NFKC", str(text)).split())
+    norm = "".join(unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE).split())
     norm = _MARKERS.sub("", norm).lstrip("*")
     return norm.replace("_", "").replace("-", "").lower()
 
@@ -96,7 +102,7 @@ def map_sheet(sheet: Sheet, file: str, fields: list[Field], what: str,
     for index, raw in enumerate(cells):
         if raw is None:
             continue
-        written = str(raw).strip()
+        written = str(raw).translate(_INVISIBLE).strip()
         f = lookup.get(header_key(raw))
         if f is None:
             unknown.append(written)
@@ -120,13 +126,14 @@ def map_sheet(sheet: Sheet, file: str, fields: list[Field], what: str,
     if any(p.is_error for p in problems):
         return None, problems
 
+    table.index = columns
+    positions = sorted(columns.values())
     for number, values in sheet.rows:
         if number <= header_row:
             continue
-        row = {key: (values[i] if i < len(values) else None) for key, i in columns.items()}
-        if all(v is None for v in row.values()):
+        if all(i >= len(values) or values[i] is None for i in positions):
             continue  # blank row, or only unmapped columns such as a pre-filled 序号
-        table.rows.append(Row(table, number, row))
+        table.rows.append(Row(table, number, values))
     return table, problems
 
 

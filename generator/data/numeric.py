@@ -16,8 +16,10 @@ _NUMBER = re.compile(
     re.ASCII,
 )
 
-# Minus signs that NFKC leaves alone but people paste from Word or web pages.
-_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+# Minus signs that NFKC leaves alone but people paste from Word or web pages, and invisible
+# characters pasted along with a figure (zero-width space, BOM, soft hyphen …), dropped.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", **dict.fromkeys(INVISIBLE, None)})
 
 
 def parse_number(text: str | float | None) -> float | None:

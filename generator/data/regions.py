@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import LEVEL_ALIASES, LEVELS, ZONE_LEVELS, Problem, Region
-from .cells import closest, text
+from .cells import closest, odd_characters, text
 from .headers import Field, Row, Table, map_sheet
 from .tables import Sheet
 
@@ -42,10 +42,11 @@ class Regions:
         return self.aliases.get(written)
 
     def _names(self) -> set[str]:
-        # called once per values row: a set, rebuilt only when the list grows
-        if len(getattr(self, "_name_set", ())) != len(self.regions):
-            self._name_set = {r.name for r in self.regions}
-        return self._name_set
+        # called once per values row: a set, rebuilt only when the list changes length
+        cached = getattr(self, "_name_set", None)
+        if cached is None or len(cached) != len(self.regions):
+            cached = self._name_set = {r.name for r in self.regions}
+        return cached
 
     def names(self) -> list[str]:
         return [r.name for r in self.regions]
@@ -55,6 +56,9 @@ def name_problem(name: str, what: str = "地区名称") -> str | None:
     """Why a name cannot be used (it becomes part of file names), or None if it is fine."""
     if not name:
         return f"{what}为空"
+    odd = odd_characters(name)
+    if odd:
+        return f"{what}「{odd[1]}」中{odd[0]}"
     if any(ch.isspace() for ch in name):
         return f"{what}「{name}」中间有空格"
     bad = [ch for ch in name if ch in _FORBIDDEN]
@@ -139,8 +143,11 @@ def _read_row(row: Row, seen: dict[str, Row], broken: set[str]) -> tuple[dict | 
     name = text(row.get("name"))
     problem = name_problem(name)
     if problem:
-        # Values rows naming this region are not reported again (as unknown regions).
-        broken.update({name, "".join(name.split())} - {""})
+        # Values rows naming this region are not reported again (as unknown regions), nor
+        # those naming it as it was meant: without spaces, hidden characters or 青石/县's slash.
+        odd = odd_characters(name)
+        meant = "".join(ch for ch in (odd[1] if odd else name) if ch not in _FORBIDDEN)
+        broken.update({name, "".join(name.split()), "".join(meant.split())} - {""})
         hint = ("请填写地区名称，或删除这一行" if not name else
                 f"地区名称会用在文件名里：请去掉空格和 {' '.join(_FORBIDDEN)} 等符号，不超过{MAX_NAME}个字")
         return None, [Problem(row.loc("name"), problem, hint)]
@@ -179,8 +186,9 @@ def _check_tree(table: Table, drafts: list[tuple[Row, dict]], result: Regions) -
     out: list[Problem] = []
     cities = [(row, e) for row, e in drafts if e["parent"] is None]
     if not table.rows:
-        out.append(Problem(table.location(), f"{WHAT}中没有任何地区",
-                           "请在列名下面逐行填写本市和各县（市、区），每行一个"))
+        out.append(Problem(table.location(), f"{WHAT}没有任何地区（只有列名一行）",
+                           "请至少填写市本级一行（「层级」填「市」，「上级」留空），"
+                           "再在下面逐行填写各县（市、区），每行一个"))
     if not cities:
         if drafts:
             out.append(Problem(table.location("parent"), f"{WHAT}中没有本市（「上级」为空的一行）",
@@ -201,6 +209,12 @@ def _check_tree(table: Table, drafts: list[tuple[Row, dict]], result: Regions) -
     city["full"] = city["full"] or city["name"]
     for row, e in drafts:
         if e["parent"] is None:
+            continue
+        odd = odd_characters(e["parent"]) if e["parent"] not in city_names else None
+        if odd:
+            out.append(Problem(row.loc("parent"), f"地区「{e['name']}」的上级「{odd[1]}」中{odd[0]}",
+                               f"请重新输入这一格：各县（市、区）的「上级」都应填「{city['name']}」"))
+            result.broken.add(e["name"])
             continue
         if e["parent"] not in city_names:
             out.append(Problem(row.loc("parent"),

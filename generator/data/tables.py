@@ -181,21 +181,43 @@ def _read_csv(path: Path, file: str) -> tuple[list[Sheet], list[Problem]]:
         return [], [Problem(where, f"无法读取「{file}」（{exc.strerror or exc}）",
                             "请确认文件存在且可以用 Excel 打开")]
     text = _decode(data)
+    del data
     if text is None:
         return [], [Problem(where, f"无法识别「{file}」的文字编码（不是 UTF-8，也不是 GBK/GB18030）",
                             "请用 Excel 打开该文件，「另存为」「CSV UTF-8（逗号分隔）」后重试")]
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    rows = [(n, tuple(_clean(c) for c in cells))
+    # One string object per distinct cell text: region names, codes and sources repeat on
+    # every row, and a large file would otherwise hold each copy separately.
+    shared: dict[str, str] = {}
+
+    def cell(c: str) -> str | None:
+        c = c.strip()
+        return shared.setdefault(c, c) if c else None
+
+    rows = [(n, tuple(map(cell, cells)))
             for n, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
                                                  delimiter=delimiter), start=1)]
+    del text
     return [Sheet(None, rows)], []
 
 
 def _decode(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM) first, then UTF-16 by BOM, then GB18030 (a superset of GBK)."""
+    """UTF-8 (with or without BOM) first, then UTF-16 by BOM, then GB18030 (a superset of GBK).
+
+    Zero bytes mean UTF-16 without a BOM (no UTF-8 or GBK text has them): little- or
+    big-endian by where they fall; a file that then does not read as plain text is binary."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ("utf-16",)
+    elif b"\x00" in data[:4096]:
+        head = data[:4096]
+        encoding = "utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            return None
+        plain = all(ch.isprintable() or ch in "\r\n\t" for ch in text[:2000])
+        return text if plain else None
     else:
         encodings = ("utf-8-sig", "gb18030")
     for encoding in encodings:

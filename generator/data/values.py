@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..model import DataOptions, Kind, Location, Problem, Value
 from .catalog import Catalog
-from .cells import closest, text
+from .cells import closest, odd_characters, text
 from .headers import Field, Row, Table
 from .numeric import is_whole, parse_number, show
 from .regions import Regions
+from .report import Capped
 
 WHAT = "指标数据"
 FIELDS = [
@@ -24,6 +25,10 @@ FIELDS = [
 ]
 _EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 _NON_NEGATIVE = (Kind.COUNT, Kind.AMOUNT, Kind.DURATION)
+# Plausibility ceilings where the catalog's 合理上限 is empty: a hundred million of anything
+# counted (人次, 学时 …) is beyond any city, and money beyond 100亿元 whatever its unit.
+DEFAULT_CEILING = 1e8
+_AMOUNT_CEILINGS = {"元": 1e10, "万元": 1e6, "亿元": 100.0}
 Key = tuple[str, int, str]
 TARGET = "规划目标"  # written in 年度: the row holds the region's own plan target
 _TARGET_WORDS = ("规划目标", "目标", "target")
@@ -40,14 +45,15 @@ def load_values(tables: list[Table], catalog: Catalog | None, regions: Regions |
     skips the checks that need it, so the values file still gets its own problems reported.
     """
     found = _Found()
-    problems: list[Problem] = []
+    problems = Capped()  # one mistake copied down 200,000 rows is kept 20 times per region
     for table in tables:
         for row in table.rows:
             found_here = _read_row(row, catalog, regions, options, found)
             if found_here:
                 region = _owner(row, regions)
-                problems += [replace(p, region=region) for p in found_here]
-    return found.values, found.targets, problems
+                for p in found_here:
+                    problems.add(p, region)
+    return found.values, found.targets, problems.problems()
 
 
 def _owner(row: Row, regions: Regions | None) -> str | None:
@@ -121,9 +127,34 @@ def _target(row: Row, indicator, bad) -> float | None:
         bad("value", f"「{indicator.name}」的规划目标「{show(number)}」超出范围",
             "百分比目标应在 0 到 100 之间，其他目标不能为负数" if indicator.kind is Kind.PERCENT
             else "规划目标不能为负数")
-    else:
+    elif not _beyond(indicator, number, "的规划目标", bad):
         return number
     return None
+
+
+def ceiling(indicator) -> float:
+    """The largest plausible value of a numeric indicator: the catalog's 合理上限, else 100
+    for percentages, 100亿元 for money (in 元, 万元 or 亿元), 1亿 for everything else."""
+    if indicator.ceiling is not None:
+        return indicator.ceiling
+    if indicator.kind is Kind.PERCENT:
+        return 100.0
+    if indicator.kind is Kind.AMOUNT:
+        return _AMOUNT_CEILINGS.get(indicator.unit, DEFAULT_CEILING)
+    return DEFAULT_CEILING
+
+
+def _beyond(indicator, number: float, what: str, bad) -> bool:
+    """Report `number` above the indicator's ceiling (a slip of the keyboard); True if it is."""
+    top = ceiling(indicator)
+    if number <= top:
+        return False
+    unit = indicator.unit
+    given = "指标目录中填写的" if indicator.ceiling is not None else "默认的"
+    bad("value", f"「{indicator.name}」{what}为 {show(number)}{unit}，超出合理范围（上限 {show(top)}{unit}）",
+        f"请核对是否多写了位数、填错了单位或把两个数连在了一起；如果数值无误，"
+        f"请在指标目录的「合理上限」列为该指标填写更大的上限（现为{given}上限）")
+    return True
 
 
 def _region(row: Row, regions: Regions | None, bad) -> str | None:
@@ -134,6 +165,14 @@ def _region(row: Row, regions: Regions | None, bad) -> str | None:
     if regions is None:
         return written
     name = regions.resolve(written)
+    odd = odd_characters(written) if name is None else None
+    if odd:  # looks like a known name on screen: say what is hidden in it
+        what, cleaned = odd
+        known = regions.resolve(cleaned)
+        bad("region", f"地区「{cleaned}」中{what}",
+            f"删除后即为地区表中的「{known}」；可重新输入这一格" if known
+            else "请删除这个字符（可重新输入这一格），地区名称应与地区表一致")
+        return None
     if name is None:
         guess = closest(written, [*regions.names(), *regions.aliases], cutoff=0.4)
         guess = regions.aliases.get(guess, guess)
@@ -185,6 +224,14 @@ def _code(row: Row, catalog: Catalog | None, bad):
         return written, catalog.indicators[written]
     if written in catalog.broken:
         return written, None  # its catalog row is reported already
+    odd = odd_characters(written, ascii_only=True)
+    if odd:  # looks like a known code on screen: say what is hidden in it
+        what, cleaned = odd
+        known = catalog.names.get(cleaned)
+        bad("code", f"指标代码「{cleaned}」中{what}",
+            f"删除后即为指标目录中的「{cleaned}」{known}；可从指标目录复制代码，重新填入这一格"
+            if known is not None else "指标代码只能用半角（英文）的小写字母、数字和下划线：请重新输入这一格")
+        return None, None
     guess = closest(written, catalog.names)
     if guess is None:
         by_name = {n: c for c, n in catalog.names.items() if n}
@@ -232,7 +279,7 @@ def _value(row: Row, indicator, catalog: Catalog | None, bad):
     elif kind is Kind.COUNT and not is_whole(number):
         bad("value", f"「{name}」是计数类指标，应为整数，此处为 {show(number)}",
             f"请改为整数（单位：{indicator.unit}）" if indicator.unit else "请改为整数")
-    else:
+    elif not _beyond(indicator, number, "", bad):
         return number
     return None
 
