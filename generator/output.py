@@ -8,11 +8,17 @@ the message says where it went.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
+import signal
 import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +41,9 @@ def safe_name(name: str) -> str:
 def output_path(folder: Path, pattern: str, *, year: int, city: str, region: str,
                 is_city: bool) -> Path:
     """The document's path from the config's pattern, kept inside the output folder."""
+    if re.match(r"[\\/~]|[A-Za-z]:", pattern):
+        raise OutputError(f"输出文件名模式「{pattern}」不能是绝对路径，请在 report.yaml 的 output.filename "
+                          "中写 output.folder 之内的相对路径，如 {year}/{city}{county}评估报告.docx。")
     rel = pattern.format(year=year, city=safe_name(city), region=safe_name(region),
                          county="" if is_city else safe_name(region))
     parts = [p for p in re.split(r"[\\/]", rel) if p not in ("", ".")]
@@ -52,13 +61,66 @@ def file_sha256(path: Path) -> str:
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:
-    if isinstance(exc, PermissionError):
+    if isinstance(exc, IsADirectoryError):
+        why = "这里是一个文件夹，报告不能写在同名文件夹的位置。请把该文件夹改名或移走后重试"
+    elif isinstance(exc, (NotADirectoryError, FileExistsError)):
+        why = "它所在的路径中有一个同名的文件占了文件夹的位置。请把该文件改名或移走后重试"
+    elif isinstance(exc, PermissionError):
         why = "没有写入权限，或文件正在 Word/WPS 中打开。请关闭该文件（或换一个输出文件夹）后重试"
-    elif getattr(exc, "errno", None) == 28:
+    elif getattr(exc, "errno", None) == errno.ENOSPC:
         why = "磁盘空间不足。请清理磁盘后重试"
     else:
         why = f"系统提示：{exc.strerror or exc}。请检查输出文件夹后重试"
     return OutputError(f"无法写入「{path}」：{why}。原有文件未被改动。")
+
+
+def check_targets(folder: Path, paths: Iterable[Path]) -> None:
+    """Refuse, before anything is rendered or written, paths that cannot take a file: a folder
+    standing where a file goes, or a file standing where a folder is needed. Every such
+    problem is listed at once."""
+    problems: dict[Path, str] = {}
+    paths = list(paths)
+    state = [_snapshot_path(folder, p) for p in paths if folder in p.parents]
+    for path in [folder / MANIFEST, folder / STATE / "charts" / "_", *paths, *state]:
+        for parent in [*reversed(path.parents)]:
+            if parent.exists() and not parent.is_dir():
+                problems.setdefault(parent, f"「{parent}」是一个文件，但这里需要一个文件夹来存放输出。"
+                                    "请把该文件改名或移走（或在 report.yaml 的 output.folder 中换一个文件夹）")
+                break
+        else:
+            if path.is_dir():
+                problems.setdefault(path, f"「{path}」是一个文件夹，但这里要写入文件。"
+                                    "请把该文件夹改名或移走")
+    if problems:
+        lines = "\n".join(f"  - {why}。" for why in problems.values())
+        raise OutputError(f"以下 {len(problems)} 处无法写入输出文件，未写入任何文件：\n{lines}\n改正后重新运行即可。")
+
+
+# Temporary files are named .reportgen-tmp-<pid of the build>-<random>.<suffix>: a build cleans
+# up its own on every path, and removes those of a build that no longer runs (a crash, a
+# kill). Earlier versions used .tmp-<8 random>.<suffix>; those are ours too.
+TEMP_PREFIX = ".reportgen-tmp-"
+_TEMP = re.compile(r"\.reportgen-tmp-(\d+)-[a-z0-9_]{8}(\.(?:docx|txt|json))?")
+_LEGACY_TEMP = re.compile(r"\.tmp-[a-z0-9_]{8}\.(?:docx|txt|json)")
+_CHART_TEMP = re.compile(r"\.[a-z0-9_]{8}\.tmp")   # charts' cache, only under output/.reportgen/
+_owner: int | None = None
+
+
+def set_owner(pid: int | None) -> None:
+    """Name temporary files after this build's main process (workers call this at start)."""
+    global _owner
+    _owner = pid
+
+
+def _temp_owner() -> int:
+    return _owner or os.getpid()
+
+
+def _file_mode() -> int:
+    """The mode a new file gets under the current umask (mkstemp's files are 0600)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -67,16 +129,28 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def write_temp(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path` (renamed into place by `commit_temp`)."""
+    """Write `data` to a temporary file beside `path` (renamed into place by `commit_temp`).
+
+    The file gets the mode the umask allows, as a file created by any other program would,
+    so colleagues sharing the folder can open the reports."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{_temp_owner()}-", suffix=path.suffix,
+                                   dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode())
     except OSError as exc:
+        if tmp:
+            discard_temp(Path(tmp))
         raise _cannot_write(path, exc) from None
+    except BaseException:  # Ctrl-C while writing: no half-written temporary file either
+        if tmp:
+            discard_temp(Path(tmp))
+        raise
     return Path(tmp)
 
 
@@ -89,7 +163,88 @@ def commit_temp(tmp: Path, path: Path) -> None:
 
 
 def discard_temp(tmp: Path) -> None:
-    Path(tmp).unlink(missing_ok=True)
+    try:
+        Path(tmp).unlink(missing_ok=True)
+    except OSError:  # a temporary file that cannot be removed is removed by the next build
+        pass
+
+
+def _running(pid: int, path: Path) -> bool:
+    """Whether the build that wrote this temporary file may still be running."""
+    if os.name != "posix":  # no cheap, safe probe there: a day-old file is taken for a crash's
+        return path.stat().st_mtime > time.time() - 86400
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OverflowError, ValueError):
+        return False
+    except OSError:        # EPERM: a live process of another user
+        return True
+    return True
+
+
+def _our_temps(folder: Path) -> Iterator[tuple[Path, int | None]]:
+    """Our temporary files under `folder` (symlinks not followed), with the pid that wrote them
+    (None for the older naming)."""
+    state = str(folder / STATE)
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != HISTORY]
+        for name in files:
+            path = Path(top, name)
+            m = _TEMP.fullmatch(name)
+            if m:
+                yield path, int(m.group(1))
+            elif _LEGACY_TEMP.fullmatch(name) or (
+                    _CHART_TEMP.fullmatch(name) and (top + os.sep).startswith(state + os.sep)):
+                yield path, None
+
+
+def remove_temps(folder: Path, *, stale: bool) -> list[Path]:
+    """Remove temporary files under the output folder: this build's own (`stale=False`, when
+    it ends), or (`stale=True`, when it starts) those left by builds that no longer run.
+    Only regular files named as reportgen names them; never a user's file. Returns them."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    me = _temp_owner()
+    for path, pid in _our_temps(folder):
+        try:
+            if path.is_symlink() or not path.is_file():
+                continue
+            if stale:   # at the start nothing is ours yet: our pid on a file is a reused one
+                if pid is not None and pid != me and _running(pid, path):
+                    continue        # another build that is running now
+            elif pid != me:
+                continue
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done, then raise it: a rename and the manifest entry
+    that records it happen together or not at all. Outside the main thread, does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and previous is signal.default_int_handler:
+            raise KeyboardInterrupt
+        if caught and callable(previous):
+            previous(signal.SIGINT, None)
 
 
 @dataclass
@@ -106,11 +261,28 @@ class Manifest:
         path = folder / MANIFEST
         if not path.exists():
             return cls(folder, {})
+        def broken(why: str) -> OutputError:
+            return OutputError(f"输出清单「{path}」已损坏（{why}）。请删除该文件后重新生成"
+                               "（已生成的文档会被当作手工修改过的文件，移到 output/.history/ 保留）。")
+
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(folder, dict(data.get("files", {})), data.get("values"))
-        except (ValueError, OSError, AttributeError):
-            raise OutputError(f"输出清单「{path}」已损坏。请删除该文件后重新生成（已生成的文档会被当作手工修改过的文件保留）。") from None
+        except UnicodeDecodeError:
+            raise broken("不是 UTF-8 文本") from None
+        except ValueError:
+            raise broken("不是有效的 JSON") from None
+        except OSError as exc:
+            raise broken(exc.strerror or str(exc)) from None
+        files = data.get("files", {}) if isinstance(data, dict) else None
+        values = data.get("values") if isinstance(data, dict) else None
+        if not isinstance(files, dict) or not all(
+                isinstance(k, str) and isinstance(v, dict)
+                and all(isinstance(v.get(f, ""), str) for f in ("sha256", "inputs"))
+                for k, v in files.items()):
+            raise broken("内容不是 reportgen 写的清单")
+        if values is not None and not isinstance(values, dict):
+            raise broken("其中的 values 不是键值表")
+        return cls(folder, dict(files), values)
 
     def key(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
@@ -125,7 +297,7 @@ class Manifest:
     def up_to_date(self, path: Path, inputs_hash: str) -> bool:
         """The file exists and was written by a build with exactly these inputs."""
         entry = self.entries.get(self.key(path))
-        return bool(entry and entry.get("inputs") == inputs_hash and path.exists())
+        return bool(entry and entry.get("inputs") == inputs_hash and path.is_file())
 
     def save(self) -> None:
         body = {"tool": "reportgen", "files": dict(sorted(self.entries.items())),

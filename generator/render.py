@@ -7,7 +7,10 @@ has. Nothing is renamed into place here: `build.write` does that once every regi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import signal
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blocks import DocumentMeta
@@ -23,6 +26,7 @@ class Task:
     layout: dict
     target: Path            # the final path; the temporary file goes beside it
     cache_dir: Path | None  # chart cache shared by builds
+    owner: int = field(default_factory=os.getpid)   # the build's main process, names temp files
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,9 @@ def render_document(blocks, meta: DocumentMeta, specs: dict, layout: dict,
 
 
 def _run(task: Task) -> tuple[str, Rendered | None, str | None]:
-    from .output import sha256, write_temp
+    from .output import set_owner, sha256, write_temp
 
+    set_owner(task.owner)
     try:
         data, pages = render_document(task.blocks, task.meta, task.specs, task.layout,
                                       task.cache_dir)
@@ -65,6 +70,31 @@ def _warm_up() -> None:
     layout.warm_up()
 
 
+def _worker_init(warm: bool) -> None:
+    """In each worker: leave Ctrl-C to the main process, which stops the pool and removes
+    every temporary file (a worker interrupted midway would print a traceback and leave its
+    file). SIGINT was blocked while the worker was forked; it is ignored before unblocking."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if warm:
+        _warm_up()
+
+
+@contextmanager
+def _sigint_blocked():
+    """Hold SIGINT (kept pending, not lost) while workers are created, so that none starts
+    with Python's default handler; the main process gets it right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 class Pool:
     """`jobs` worker processes for rendering.
 
@@ -80,9 +110,19 @@ class Pool:
         return self
 
     def __exit__(self, *exc) -> bool:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+        self.stop()
         return False
+
+    def stop(self) -> None:
+        """Cancel what has not started and wait for the workers to finish what has (a few
+        seconds at most): afterwards no worker writes anything. A second Ctrl-C meanwhile is
+        held, so that the cleanup after it is complete."""
+        from .output import interrupts_held
+
+        if self.executor is not None:
+            with interrupts_held():
+                self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
 
     def _start(self) -> None:
         import multiprocessing as mp
@@ -92,8 +132,10 @@ class Pool:
         methods = mp.get_all_start_methods()
         forked = "fork" in methods
         ctx = mp.get_context("fork" if forked else methods[0])
-        self.executor = ProcessPoolExecutor(self.jobs, mp_context=ctx,
-                                            initializer=None if forked else _warm_up)
+        with _sigint_blocked():
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_worker_init,
+                                                initargs=(not forked,))
+            self.executor.submit(int)   # creates the workers now, with SIGINT held
 
     def run(self, tasks: list[Task], progress=None) -> tuple[dict[str, Rendered], dict[str, str]]:
         """Render every task; returns (rendered by region, error message by region)."""
@@ -103,12 +145,21 @@ class Pool:
         failed: dict[str, str] = {}
         if progress is not None and hasattr(progress, "start"):
             progress.start(len(tasks))
-        results = self.executor.map(_run, tasks) if self.executor else map(_run, tasks)
-        for region, rendered, error in results:
-            if error:
-                failed[region] = error
-            else:
-                done[region] = rendered
-            if progress:
-                progress(region, error)
+        try:
+            with _sigint_blocked():   # workers the executor may still create
+                results = self.executor.map(_run, tasks) if self.executor else map(_run, tasks)
+            for region, rendered, error in results:
+                if error:
+                    failed[region] = error
+                else:
+                    done[region] = rendered
+                if progress:
+                    progress(region, error)
+        except BaseException:  # Ctrl-C or a crash: stop the workers, keep no temporary file
+            from .output import discard_temp
+
+            self.stop()
+            for rendered in done.values():
+                discard_temp(rendered.temp)
+            raise
         return done, failed
