@@ -214,3 +214,37 @@ def test_form_opens_in_libreoffice(made, tmp_path):
     pdf = tmp_path / "form.pdf"
     assert pdf.exists() and pdf.stat().st_size > 10_000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_new_city_without_any_values_gets_its_forms(made, tmp_path, monkeypatch):
+    """The first round of a new city: empty values files, forms all the same, and the
+    returns are collected into the (so far only) values."""
+    from openpyxl import Workbook
+
+    from generator.rounds.collect import collect, read_collected
+
+    monkeypatch.setattr("os.fsync", lambda fd: None)
+    city = tmp_path / "city"
+    for name in ("data", "templates"):
+        shutil.copytree(made[0] / name, city / name)
+    shutil.copy(made[0] / "report.yaml", city / "report.yaml")
+    wb = Workbook()
+    wb.active.title = "指标数据"
+    wb.active.append(["地区", "年度", "指标代码", "数值"])
+    wb.save(city / "data/指标数据.xlsx")
+    (city / "data/地区文字材料.csv").write_text("\ufeff地区,年度,指标代码,数值\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["forms", "-c", str(city / "report.yaml"), "--region", "青石县"])
+    assert r.exit_code == 0, r.output
+    form = city / "output/填报表/2025" / NAME
+    ws = load_workbook(form)["填报"]
+    cols, rows = rows_by_code(ws)
+    row = rows["trainees_party_school"]
+    assert ws.cell(row=row, column=cols["2024年"]).value is None
+    ws.cell(row=row, column=cols["2025年"]).value = 714
+    back = city / "回收"
+    back.mkdir()
+    ws.parent.save(back / "青石县.xlsx")
+    result = collect(city / "report.yaml", back)
+    assert result.ok, result.text()
+    values = read_collected(city / "data/填报汇总.csv", {})
+    assert {k: e.value for k, e in values.items()} == {("青石县", 2025, "trainees_party_school"): 714.0}

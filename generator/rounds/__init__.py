@@ -86,3 +86,32 @@ def shown_path(path) -> str:
         return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
     except (OSError, ValueError):
         return str(path)
+
+
+def current_data(cfg, lenient: bool = False):
+    """The current dataset; for a new city whose values files are still empty (its first
+    round), the catalog and regions alone — the forms are how its values arrive."""
+    from ..data import load_dataset
+    from ..errors import DataError
+    from ..model import Dataset
+
+    try:
+        return load_dataset(cfg.catalog, cfg.regions, cfg.values, cfg.data_options,
+                            display_root=cfg.root, lenient=lenient)
+    except DataError as exc:
+        errors = [p for p in exc.problems if p.is_error]
+        if not errors or not all(p.message.endswith("中没有任何指标数据") for p in errors):
+            raise
+    from ..data.catalog import load_catalog
+    from ..data.regions import load_regions
+    from ..data.tables import display_name, read_sheets
+
+    found = []
+    for path, loader in ((cfg.catalog, load_catalog), (cfg.regions, load_regions)):
+        file = display_name(path, cfg.root)
+        sheets, problems = read_sheets(path, file, first_only=True)
+        found.append(loader(sheets[0], file)[0] if sheets and not problems else None)
+    catalog, regions = found
+    if catalog is None or regions is None:  # the failed load would have said so already
+        raise DataError("指标目录或地区表无法读取，请运行 reportgen check 查看。")
+    return Dataset(indicators=catalog.indicators, regions=regions.regions)

@@ -46,6 +46,7 @@ from . import (
     SOURCE_COL,
     TARGET_COL,
     catalog_fingerprint,
+    current_data,
     map_fingerprint,
     shown_path,
 )
@@ -242,11 +243,8 @@ def _collected_path(cfg) -> Path:
 
 
 def _current_data(cfg) -> Dataset:
-    from ..data import load_dataset
-
     try:
-        return load_dataset(cfg.catalog, cfg.regions, cfg.values, cfg.data_options,
-                            display_root=cfg.root, lenient=True)
+        return current_data(cfg, lenient=True)
     except DataError as exc:
         raise DataError("现有的指标目录、地区表或指标数据有错误，无法回收填报表。请先按下表修改"
                         "（或运行 reportgen check 查看），再运行 reportgen collect。\n\n" + exc.message,
@@ -579,6 +577,8 @@ def _check_merged(cfg, ds: Dataset, existing, accepted: list[Return], keep_going
     todo = list(accepted)
     while todo:
         merged = _merge(existing, todo)
+        if not merged:
+            return todo  # nothing but blanks: nothing for the data check to look at
         body, order = collected_csv(merged, ds)
         tmp = write_temp(target, body)
         try:

@@ -45,6 +45,7 @@ from . import (
     TARGET_COL,
     TEXT_SHEET,
     catalog_fingerprint,
+    current_data,
     form_filename,
     form_title,
     generated_time,
@@ -143,12 +144,10 @@ def write_forms(config_path: Path | str, regions: list[str] | None = None,
     older one is moved to <output>/.history/填报表/ rather than overwritten."""
     from ..build import select_regions
     from ..config import load_config
-    from ..data import load_dataset
     from ..output import HISTORY, atomic_write
 
     cfg = load_config(config_path)
-    ds = load_dataset(cfg.catalog, cfg.regions, cfg.values, cfg.data_options,
-                      display_root=cfg.root)
+    ds = current_data(cfg)
     chosen = select_regions(ds, regions, all_regions=not regions)
     folder = Path(out) if out else cfg.output / "填报表" / str(cfg.year)
     if not folder.is_absolute():
