@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 
-import click
+INTERRUPTED = ("已中断：没有留下写了一半的文件或临时文件，已写完的报告完整可用。"
+               "重新运行同一命令即可继续生成。")
 
-from . import __version__
+
+def _quiet_interrupt(kind, value, tb, _previous=sys.excepthook) -> None:
+    """Ctrl-C while Python is still loading reportgen: one Chinese line, not a traceback."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.stderr.write(INTERRUPTED + "\n")
+    else:
+        _previous(kind, value, tb)
+
+
+sys.excepthook = _quiet_interrupt   # first, so that it covers the imports below
+
+import os  # noqa: E402
+import traceback  # noqa: E402
+
+import click  # noqa: E402
+
+from . import __version__  # noqa: E402
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
 
 # --- click's usage errors in Chinese -------------------------------------------------------
 # click reports a mistyped command line in English (No such option …, Invalid value …). Every
@@ -158,8 +174,8 @@ def _run(verbose: bool, fn, *args, **kwargs):
             traceback.print_exc()
         click.echo(f"错误：{exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("已中断，未写入任何不完整的文件。", err=True)
+    except KeyboardInterrupt:  # the library has removed its temporary files on the way out
+        click.echo(INTERRUPTED, err=True)
         sys.exit(130)
     except Exception as exc:  # an unexpected failure is still a message, not a traceback
         if verbose:
@@ -191,9 +207,12 @@ def check(config: str, verbose: bool) -> None:
     示例：
       reportgen check -c report.yaml
     """
-    from .check import run_check
+    def check_all():  # the imports too run under _run: Ctrl-C there is our message
+        from .check import run_check
 
-    ok = _run(verbose, run_check, config, click.echo)
+        return run_check(config, click.echo)
+
+    ok = _run(verbose, check_all)
     sys.exit(0 if ok else 1)
 
 
@@ -226,17 +245,19 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
     再次生成时，内容没有变化的文档会跳过；有变化的文档旁边会写一份“修订说明”，
     列出变化的数据和句子。手工修改过的文档不会被覆盖，而是移到 output/.history/。
     """
-    import os
+    def build_all():  # imports and summary too run under _run: Ctrl-C anywhere is our message
+        from .build import build as run_build
+        from .summary import Progress, print_summary
 
-    from .build import build as run_build
-    from .summary import Progress, print_summary
+        with Progress(click.echo) as progress:
+            job, written = run_build(config, list(regions) or None,
+                                     all_regions=all_regions, strict=strict,
+                                     jobs=jobs or os.cpu_count() or 1, keep_going=keep_going,
+                                     progress=progress, force=force, redline=redline)
+        print_summary(job, written, click.echo)
+        return job
 
-    with Progress(click.echo) as progress:
-        job, written = _run(verbose, run_build, config, list(regions) or None,
-                            all_regions=all_regions, strict=strict,
-                            jobs=jobs or os.cpu_count() or 1, keep_going=keep_going,
-                            progress=progress, force=force, redline=redline)
-    print_summary(job, written, click.echo)
+    job = _run(verbose, build_all)
     sys.exit(1 if job.failures else 0)
 
 
@@ -349,6 +370,9 @@ def run() -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write(INTERRUPTED + "\n")
+        code = 130
     if isinstance(code, str):
         click.echo(code, err=True)
         code = 1

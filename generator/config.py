@@ -145,6 +145,50 @@ class ReportConfig:
 KNOWN_KEYS = {"title", "organ", "year", "date", "as_of", "time_progress", "plan", "data",
               "templates", "output", "validation", "status", "wording", "terms", "format", "header"}
 _PATTERN_FIELDS = {"year", "city", "county", "region"}
+_FILENAME_HINT = ("请写成 output.folder 之内的相对路径模式，"
+                  "如 \"{year}/{city}{county}干部教育培训规划实施情况评估报告.docx\"")
+
+
+def _check_filename(pattern: str, errors) -> None:
+    """output.filename: a relative pattern of known fields, inside output.folder, ending in .docx."""
+    import string
+
+    def bad(why: str) -> None:
+        errors.add("output.filename", f"{why}。{_FILENAME_HINT}")
+
+    if not pattern.strip():
+        return bad("不能为空")
+    if re.match(r"[\\/~]|[A-Za-z]:", pattern.strip()):
+        return bad(f"「{pattern}」不能是绝对路径（以 / \\ ~ 或盘符如 C: 开头），"
+                   "否则报告会写到输出文件夹之外或写错位置")
+    parts = re.split(r"[\\/]", pattern)
+    if any(p.strip() == ".." for p in parts):
+        return bad(f"「{pattern}」不能包含“..”（上一级文件夹），报告只能写在输出文件夹之内")
+    if re.search(r"[\x00-\x1f\x7f]", pattern):
+        return bad("含有控制字符（如制表符、换行），请删去")
+    try:
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(pattern)
+                  if f is not None]
+    except ValueError:
+        return bad(f"「{pattern}」中的花括号不成对，占位符应写成 {{year}} 的形式")
+    names = "、".join(f"{{{n}}}" for n in sorted(_PATTERN_FIELDS))
+    unknown = [f for f, spec, conv in fields if f not in _PATTERN_FIELDS or spec or conv]
+    for f in dict.fromkeys(unknown):
+        errors.add("output.filename", f"文件名模式中的「{{{f}}}」不可用，可用的有 {names}。"
+                   + _FILENAME_HINT)
+    if unknown:
+        return None
+    literal = re.sub(r"{\w*}", "", pattern)
+    if re.search(r'[:*?"<>|]', literal):
+        return bad(f"「{pattern}」不能含有 : * ? \" < > | 这些字符（Windows 不允许用在文件名中）")
+    if not pattern.endswith(".docx"):
+        return bad(f"「{pattern}」应以 .docx 结尾")
+    if not re.sub(r"{county}", "", parts[-1])[: -len(".docx")].strip(" ."):
+        return bad(f"「{pattern}」的文件名部分（最后一个 / 之后）除 .docx 外为空"
+                   "（{county} 在市本级报告中为空），请加上 {region} 或文字")
+    return None
+
+
 HEADER_KEYS = ("issuer_mark", "doc_number", "copy_to", "printer", "print_date")
 
 
@@ -377,12 +421,8 @@ def load_config(path: Path | str) -> ReportConfig:
                        "output.folder", must_exist=False)
     filename = _get(out, "filename", str, errors, where="output.filename",
                     default="{year}/{city}{county}干部教育培训规划实施情况评估报告.docx")
-    for name in re.findall(r"{(\w*)}", filename or ""):
-        if name not in _PATTERN_FIELDS:
-            errors.add("output.filename", f"文件名模式中的「{{{name}}}」不可用，可用的有 "
-                       + "、".join(f"{{{n}}}" for n in sorted(_PATTERN_FIELDS)))
-    if filename and not filename.endswith(".docx"):
-        errors.add("output.filename", "文件名应以 .docx 结尾")
+    if out.get("filename") is not None and filename is not None:
+        _check_filename(filename, errors)
 
     validation = _get(raw, "validation", dict, errors, required=False, default={})
     options = DataOptions(

@@ -77,3 +77,121 @@ def test_file_open_in_word_is_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setattr("os.replace", locked)
     with pytest.raises(OutputError, match="Word/WPS 中打开"):
         atomic_write(tmp_path / "a.docx", b"new")
+
+
+# --- file modes, folders in the way, a full disk, broken manifests, unsafe file names -----
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "umask") or __import__("os").name != "posix",
+                    reason="file modes are POSIX")
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_written_files_get_the_mode_the_umask_allows(tmp_path, umask, mode):
+    import os
+    import stat
+
+    old = os.umask(umask)
+    try:
+        atomic_write(tmp_path / "2025" / "a.docx", b"doc")
+        m = Manifest.load(tmp_path)
+        m.save()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "2025" / "a.docx").stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / ".reportgen-manifest.json").stat().st_mode) == mode
+
+
+def test_a_full_disk_is_a_clear_message_and_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    target = tmp_path / "a.docx"
+    target.write_bytes(b"old")
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
+    with pytest.raises(OutputError, match="磁盘空间不足。请清理磁盘后重试。原有文件未被改动"):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
+
+
+def test_a_folder_where_the_report_goes_is_named_before_anything_is_written(tmp_path):
+    from generator.output import check_targets
+
+    doc = tmp_path / "2025" / "报告.docx"
+    doc.mkdir(parents=True)
+    (tmp_path / "2024").write_text("a file where a folder goes", encoding="utf-8")
+    with pytest.raises(OutputError) as err:
+        check_targets(tmp_path, [doc, tmp_path / "2024" / "报告.docx"])
+    msg = err.value.message
+    assert f"「{doc}」是一个文件夹" in msg and "改名或移走" in msg
+    assert f"「{tmp_path / '2024'}」是一个文件" in msg and "以下 2 处" in msg
+
+
+def test_a_folder_in_the_way_of_a_rename_is_a_message_not_an_internal_error(tmp_path):
+    doc = tmp_path / "a.docx"
+    doc.mkdir()
+    with pytest.raises(OutputError, match="是一个文件夹.*改名或移走"):
+        atomic_write(doc, b"new")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
+
+
+@pytest.mark.parametrize("text", ["", "[]", "null", '"files"', '{"files": 5}',
+                                  '{"files": {"a.docx": "abc"}}', '{"files": {"a.docx": {"sha256": 1}}}',
+                                  '{"files": {}, "values": [1, 2]}', "\xff\xfe garbage"])
+def test_a_manifest_of_the_wrong_shape_is_a_clear_error(tmp_path, text):
+    (tmp_path / ".reportgen-manifest.json").write_bytes(text.encode("latin-1"))
+    with pytest.raises(OutputError, match="输出清单.*已损坏.*请删除该文件后重新生成"):
+        Manifest.load(tmp_path)
+
+
+def test_absolute_patterns_are_refused_by_output_path_too(tmp_path):
+    for pattern in ("/tmp/{region}.docx", "C:\\报告\\{region}.docx", "\\\\server\\share\\a.docx"):
+        with pytest.raises(OutputError, match="不能是绝对路径"):
+            output_path(tmp_path, pattern, year=2025, city="市", region="县", is_city=False)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("pattern,expect", [
+    ("/tmp/{year}/{region}.docx", "不能是绝对路径"),
+    ("C:\\\\报告\\\\{region}.docx", "不能是绝对路径"),
+    ("D:{region}.docx", "不能是绝对路径"),
+    ("~/报告/{region}.docx", "不能是绝对路径"),
+    ("{year}/../../{region}.docx", "“..”"),
+    ("..\\\\{region}.docx", "“..”"),
+    ("   ", "不能为空"),
+    ("{year}/{city}{county}报告", ".docx 结尾"),
+    ("{year}/{county}.docx", "文件名部分"),
+    ("{year}/{region}报告?.docx", "不能含有"),
+    ("{year/{region}.docx", "花括号"),
+    ("{region.name}.docx", "「{region.name}」不可用"),
+])
+def test_unsafe_output_filename_is_refused_with_its_key_and_a_hint(tmp_path, pattern, expect):
+    from generator.config import load_config
+    from generator.errors import ConfigError
+
+    text = (ROOT / "report.yaml").read_text(encoding="utf-8")
+    old = 'filename: "{year}/{city}{county}干部教育培训规划实施情况评估报告.docx"'
+    assert old in text
+    (tmp_path / "report.yaml").write_text(text.replace(old, f'filename: "{pattern}"'), encoding="utf-8")
+    for name in ("data", "templates"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path / "report.yaml")
+    msg = err.value.message
+    assert "output.filename：" in msg and expect in msg, msg
+    assert "{year}/{city}{county}" in msg, msg          # the hint: a relative pattern
