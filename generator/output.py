@@ -311,11 +311,17 @@ def _snapshot_path(folder: Path, doc: Path) -> Path:
 
 
 def load_snapshot(folder: Path, doc: Path) -> dict | None:
+    """The last build's snapshot of a document; None when absent or not one reportgen wrote
+    (then the document is rebuilt as on a first build, without a 修订说明)."""
+    from .blocks import from_plain
+
     path = _snapshot_path(folder, doc)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        from_plain(data["blocks"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
+    return data
 
 
 def save_snapshot(folder: Path, doc: Path, data: dict) -> None:

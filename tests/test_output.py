@@ -195,3 +195,14 @@ def test_unsafe_output_filename_is_refused_with_its_key_and_a_hint(tmp_path, pat
     msg = err.value.message
     assert "output.filename：" in msg and expect in msg, msg
     assert "{year}/{city}{county}" in msg, msg          # the hint: a relative pattern
+
+
+@pytest.mark.parametrize("text", ['{"x": 1}', "[1]", '{"blocks": 5}', "7", "不是 JSON"])
+def test_a_snapshot_of_the_wrong_shape_counts_as_none(tmp_path, text):
+    from generator.output import load_snapshot
+
+    doc = tmp_path / "2025" / "a.docx"
+    state = tmp_path / ".reportgen" / "2025" / "a.docx.json"
+    state.parent.mkdir(parents=True)
+    state.write_text(text, encoding="utf-8")
+    assert load_snapshot(tmp_path, doc) is None
