@@ -19,19 +19,23 @@ from .figures import chart_specs
 from .metrics import MetricsBatch, RegionMetrics
 from .model import Dataset, Region
 from .narrative import Narrative, NarrativeRenderer
+from .narrative.numbering import drop_figures
 from .narrative.views import Missing, marker
 from .output import (
     STATE,
     Manifest,
     atomic_write,
+    check_targets,
     commit_temp,
     discard_temp,
     file_sha256,
+    interrupts_held,
     load_snapshot,
     notes_path,
     output_path,
     protect_edits,
     redline_path,
+    remove_temps,
     save_snapshot,
     sha256,
 )
@@ -126,14 +130,20 @@ def document_meta(cfg: ReportConfig, region: Region, narrative: Narrative) -> Do
 
 
 def _attach_charts(batch: MetricsBatch, report_metrics: RegionMetrics, narrative: Narrative) -> dict:
-    """Chart specs for the figures of the narrative; a figure without data becomes a 【待补】 line."""
+    """Chart specs for the figures of the narrative. A figure without data becomes a 【待补】
+    line without a number; the other figures are numbered again without a gap, and the
+    references to the dropped one leave the text (`drop_figures`)."""
     figures = {b.key: b.title for b in narrative.blocks if isinstance(b, Figure)}
     specs = chart_specs(batch, report_metrics, figures)
-    for i, b in enumerate(narrative.blocks):
-        if isinstance(b, Figure) and specs.get(b.key) is None:
-            name = f"图{b.number}　{b.title}的数据"
-            narrative.blocks[i] = Paragraph([Run(marker(name), missing=True)])
-            narrative.missing.append(Missing(report_metrics.region.name, b.key, name, None))
+
+    def placeholder(figure: Figure) -> Paragraph:
+        name = f"图“{figure.title}”的数据"
+        narrative.missing.append(Missing(report_metrics.region.name, figure.key, name, None))
+        return Paragraph([Run(marker(name), missing=True)])
+
+    lacking = {k for k, s in specs.items() if s is None}
+    if lacking:
+        drop_figures(narrative.blocks, lacking, placeholder)
     return {k: s for k, s in specs.items() if s is not None}
 
 
@@ -228,10 +238,25 @@ def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
     overwritten; each rebuilt document that had a previous build gets a 修订说明 beside it
     (and with `redline` a tracked-changes copy).
     """
-    from .regen import content_hash, value_snapshot
-    from .render import Pool, Task
+    from .render import Pool
 
     out = job.cfg.output
+    targets = [p for r in job.reports for p in (r.path, notes_path(r.path))
+               + ((redline_path(r.path),) if redline else ())]
+    check_targets(out, targets)
+    remove_temps(out, stale=True)      # left by an earlier build that crashed or was killed
+    try:
+        return _write(job, out, pool or Pool(1), keep_going, progress, force, redline)
+    finally:  # every path, Ctrl-C included: no temporary file of this build stays
+        with interrupts_held():
+            remove_temps(out, stale=False)
+
+
+def _write(job: Job, out: Path, pool, keep_going: bool, progress, force: bool,
+           redline: bool) -> list[Written]:
+    from .regen import content_hash, value_snapshot
+    from .render import Task
+
     manifest = Manifest.load(out)
     hashes = {r.region.name: content_hash(r, job.cfg.layout) for r in job.reports}
     todo = {r.region.name for r in job.reports
@@ -239,28 +264,37 @@ def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
     cache = out / STATE / "charts"
     tasks = [Task(r.region.name, r.narrative.blocks, r.meta, r.specs, job.cfg.layout, r.path, cache)
              for r in job.reports if r.region.name in todo]
-    done, failed = (pool or Pool(1)).run(tasks, progress)
+    done, failed = pool.run(tasks, progress)
     job.failures.update(failed)
+    written: list[Written] = []
     try:
         if job.failures and not keep_going:
             raise ReportError(failure_message(job.failures, len(job.reports)))
-        written = _put_in_place(job, manifest, hashes, todo, done, cache, redline)
+        _put_in_place(job, manifest, hashes, todo, done, cache, redline, written)
+    except BaseException:
+        # Interrupted midway: what was renamed into place is whole; record it, so that the
+        # next build neither takes it for a hand-edited file nor misses a data change.
+        if any(not w.skipped for w in written):
+            with interrupts_held():
+                manifest.save()
+        raise
     finally:  # whatever was not renamed into place (an error midway) leaves no temporary file
         for rendered in done.values():
             discard_temp(rendered.temp)
     if any(not w.skipped for w in written):
         manifest.values = value_snapshot(job.ds)
-        manifest.save()
+        with interrupts_held():
+            manifest.save()
     return written
 
 
 def _put_in_place(job: Job, manifest: Manifest, hashes: dict, todo: set, done: dict, cache: Path,
-                  redline: bool) -> list[Written]:
+                  redline: bool, written: list[Written]) -> None:
+    """Rename the rendered documents into place, appending to `written` as each is done."""
     from .regen import change_report, redline_blocks, snapshot
     from .render import render_document
 
     out = job.cfg.output
-    written = []
     for report in job.reports:
         name = report.region.name
         if name not in todo:
@@ -279,21 +313,24 @@ def _put_in_place(job: Job, manifest: Manifest, hashes: dict, todo: set, done: d
         if w.changes:
             w.notes = notes_path(report.path)
             notes = ("\ufeff" + w.changes).encode("utf-8")
-            protect_edits(w.notes, manifest)
-            atomic_write(w.notes, notes)
-            manifest.record(w.notes, sha256(notes))
+            with interrupts_held():
+                protect_edits(w.notes, manifest)
+                atomic_write(w.notes, notes)
+                manifest.record(w.notes, sha256(notes))
             if redline:
                 w.redline = redline_path(report.path)
                 data, _ = render_document(redline_blocks(report, previous), report.meta,
                                           report.specs, job.cfg.layout, cache)
-                protect_edits(w.redline, manifest)
-                atomic_write(w.redline, data)
-                manifest.record(w.redline, sha256(data))
-        commit_temp(rendered.temp, report.path)
-        manifest.record(report.path, rendered.sha256, hashes[name])
-        save_snapshot(out, report.path, snapshot(report))
-        written.append(w)
-    return written
+                with interrupts_held():
+                    protect_edits(w.redline, manifest)
+                    atomic_write(w.redline, data)
+                    manifest.record(w.redline, sha256(data))
+        state = snapshot(report)
+        with interrupts_held():  # the document, its manifest entry and its snapshot go together
+            commit_temp(rendered.temp, report.path)
+            manifest.record(report.path, rendered.sha256, hashes[name])
+            written.append(w)
+            save_snapshot(out, report.path, state)
 
 
 def build(config_path: Path | str, regions: list[str] | None = None, *,

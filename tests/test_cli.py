@@ -1,6 +1,7 @@
 """The CLI end to end on copies of the sample: messages, exit codes, files written or not."""
 
 import csv
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -245,7 +246,7 @@ def test_a_write_failure_midway_leaves_no_temporary_files(sample, monkeypatch):
     monkeypatch.setattr(build_module, "commit_temp", flaky)
     r = run(sample, "build", "--all", "--jobs", "1")
     assert r.exit_code == 1 and "无法写入" in r.output
-    assert not [p for p in (sample / "output").rglob(".tmp-*")]
+    assert not [p for p in (sample / "output").rglob("*") if "tmp-" in p.name]
 
 
 # --- click's usage errors, in Chinese (issue 13) -------------------------------------------
@@ -277,6 +278,50 @@ def test_help_still_works_after_the_usage_errors_are_translated():
         assert r.exit_code == 0 and "reportgen" in r.output, (args, r.output)
     assert "常用命令" in CliRunner().invoke(main, []).output  # a bare reportgen shows the help
     assert "--all" in CliRunner().invoke(main, ["build", "--help"]).output
+
+
+# --- the file system (issue 13): modes, folders in the way, a full disk --------------------
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_reports_are_readable_as_the_umask_allows(sample):
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        r = run(sample, "build", "--all", "--jobs", "2")
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0, r.output
+    files = [p for p in (sample / "output").rglob("*") if p.is_file()]
+    assert len(files) > 9
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {"0o644"}
+
+
+def test_a_folder_where_a_report_goes_is_a_message_and_nothing_is_written(sample):
+    doc = sample / "output" / "2025" / "临江市青石县干部教育培训规划实施情况评估报告.docx"
+    doc.mkdir(parents=True)
+    r = run(sample, "build", "--all")
+    assert r.exit_code == 1 and "内部错误" not in r.output, r.output
+    assert f"「{doc}」是一个文件夹" in r.output and "改名或移走" in r.output
+    assert [p for p in (sample / "output").rglob("*") if p.is_file()] == []
+
+
+def test_a_full_disk_midway_is_a_message_and_leaves_no_file(sample, monkeypatch):
+    import errno
+
+    import generator.output as output_module
+
+    real, calls = output_module.os.fsync, []
+
+    def full(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+    monkeypatch.setattr(output_module.os, "fsync", full)
+    r = run(sample, "build", "--all", "--jobs", "1")
+    assert r.exit_code == 1 and "磁盘空间不足。请清理磁盘后重试" in r.output, r.output
+    assert [p for p in (sample / "output").rglob("*") if p.is_file()] == []
 
 
 def test_check_groups_twenty_thousand_duplicate_rows(sample):

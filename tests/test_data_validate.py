@@ -337,9 +337,9 @@ def test_optional_indicator_may_be_missing_without_a_warning(tmp_path, optional)
 def test_warnings_are_listed_with_errors_in_the_error(tmp_path):
     problems, exc = problems_of(build(tmp_path, {"values": [
         drop(vrow("临江市", 2024, "partners")), put(vrow("江北区", 2024, "funds"), 3, "很多")]}))
-    # the missing city value, and the county sum of 培训经费 that could not be checked
-    assert [p.severity for p in problems].count("warning") == 2
-    assert exc.message.startswith("数据检查发现 1 个错误、2 个警告，请按下表逐项修改后重试。")
+    # the missing city value; no "could not check the sum" warning beside the rejected cell
+    assert [p.severity for p in problems].count("warning") == 1
+    assert exc.message.startswith("数据检查发现 1 个错误、1 个警告，请按下表逐项修改后重试。")
     assert exc.message.index("错误  ") < exc.message.index("警告  ")
 
 
@@ -475,6 +475,15 @@ def test_mean_with_a_missing_county_or_weight_warns(tmp_path):
     assert all(not w.is_error for w in ds.warnings)
 
 
+def test_county_sum_is_exact_for_decimal_figures(tmp_path):
+    """0.1 + 0.2 is 0.3 here: with no tolerance at all, decimal figures that add up agree."""
+    edits = [put(vrow("临江市", 2023, "funds"), 3, 0.3), put(vrow("江北区", 2023, "funds"), 3, 0.1),
+             put(vrow("青山县", 2023, "funds"), 3, 0.2), put(vrow("云溪市", 2023, "funds"), 3, 0)]
+    problems, _ = problems_of(build(tmp_path, {"values": edits}, DataOptions(sum_tolerance=0)))
+    assert not [p for p in problems if "「培训经费」2023年各县（市、区）合计" in p.message]
+    assert [p for p in problems if "「人均学时」2023年各县（市、区）平均" in p.message]  # checked
+
+
 # --- issue 13: invisible and full-width characters name themselves ---------------------------
 
 ODD = [
@@ -568,3 +577,13 @@ def test_twenty_thousand_duplicate_rows_are_grouped(tmp_path):
     assert len(text.splitlines()) < 150
     assert exc.message.startswith(f"数据检查发现 {duplicates} 个错误")
     assert len(exc.message.splitlines()) < 150
+
+
+def test_unchecked_sums_can_be_left_out_where_values_were_rejected(tmp_path):
+    from generator.data.validate import cross_check
+
+    ds = load_dataset(**build(tmp_path, {"values": [drop(vrow("青山县", 2024, "train_total"))]}))
+    regions, values = ds.regions, ds.values
+    assert [p for p in cross_check(ds.indicators, regions, values, DataOptions()) if "无法核对" in p.message]
+    assert not [p for p in cross_check(ds.indicators, regions, values, DataOptions(), unchecked=False)
+                if "无法核对" in p.message]

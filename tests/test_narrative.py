@@ -139,7 +139,7 @@ def test_missing_value_renders_marker_and_is_listed(tmp_path):
     ("{{ nothing }}\n", "report.md.j2」第1行.*不存在的变量"),
     ("{% if %}\n", "report.md.j2」第1行.*语法错误"),
     ("{{ v.__class__ }}\n", "没有的指标代码|不允许|不存在"),
-    ("{% include 'gone.md.j2' %}\n", "找不到模板「gone.md.j2」"),
+    ("{% include 'gone.md.j2' %}\n", "report.md.j2」第1行.*找不到被包含的模板「gone.md.j2」"),
 ])
 def test_template_errors_name_file_and_line(tmp_path, body, msg):
     with pytest.raises(TemplateError, match=msg):

@@ -69,8 +69,10 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
                                 "请在列名下面逐行填写：地区、年度、指标代码、数值"))
 
     if cat is not None and reg is not None:
+        # where values were rejected, "could not check" warnings would only repeat the errors
         problems += cross_check(cat.indicators, reg.regions, values_by_key, options,
-                                sums=not reg.broken)
+                                sums=not reg.broken,
+                                unchecked=not any(p.is_error for p in problems))
     errors = [p for p in problems if p.is_error]
     failed: dict[str, list[Problem]] = {}
     if errors and lenient and all(p.region for p in errors):
