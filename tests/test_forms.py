@@ -106,13 +106,14 @@ def test_data_validation_follows_the_catalog(book):
         return by_cell[ws.cell(row=rows[code], column=cols[col]).coordinate]
 
     count = dv("trainees_party_school")
-    assert (count.type, count.operator, count.formula1) == ("whole", "greaterThanOrEqual", "0")
+    # bounded by the same ceiling as the data check (catalog 合理上限, else the default)
+    assert (count.type, count.operator, count.formula1, count.formula2) == ("whole", "between", "0", "100000000")
     assert "单位：人次" in count.prompt and count.showErrorMessage and count.showInputMessage
     share = dv("theory_course_share")
     assert (share.type, share.operator, share.formula1, share.formula2) == ("decimal", "between", "0", "100")
     assert "规划要求不低于70%" in share.prompt
     funds = dv("training_funds")
-    assert (funds.type, funds.operator) == ("decimal", "greaterThanOrEqual")
+    assert (funds.type, funds.operator, funds.formula1) == ("decimal", "between", "0")
     assert dv("political_trainees", "规划目标").type == "whole"
     # blank inputs are highlighted
     ycol = ws.cell(row=rows["trainees_party_school"], column=cols["2025年"]).column_letter

@@ -29,6 +29,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import fmt
+from ..data.values import ceiling
 from ..model import Combine, Dataset, Indicator, Kind
 from . import (
     FORM_KIND,
@@ -516,15 +518,20 @@ def _validate(ws, coordinate: str, ind: Indicator, prompt: str, column: str) -> 
     from openpyxl.worksheet.datavalidation import DataValidation
 
     unit = _unit(ind)
+    top = ceiling(ind)  # the data check's own bound: a form never accepts what check refuses
+    top_text = fmt.number(top, 6)  # plain digits, no exponent: Excel and readers both take it
     if ind.kind is Kind.COUNT:
-        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-        error = f"「{ind.name}」应为不小于 0 的整数{unit and f'（单位：{unit}）'}，请重新输入。"
+        dv = DataValidation(type="whole", operator="between", formula1="0", formula2=top_text)
+        error = (f"「{ind.name}」应为 0～{top_text} 之间的整数{unit and f'（单位：{unit}）'}，"
+                 "请重新输入。")
     elif ind.kind is Kind.PERCENT:
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
-        error = f"「{ind.name}」是百分比，应为 0～100 之间的数（56.5% 填 56.5），请重新输入。"
+        dv = DataValidation(type="decimal", operator="between", formula1="0",
+                            formula2=fmt.number(min(top, 100), 6))
+        error = f"「{ind.name}」是百分比，应为 0～{fmt.number(min(top, 100), 6)} 之间的数（56.5% 填 56.5），请重新输入。"
     else:
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-        error = f"「{ind.name}」应为不小于 0 的数{unit and f'（单位：{unit}）'}，请重新输入。"
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=top_text)
+        error = (f"「{ind.name}」应为 0～{top_text} 之间的数{unit and f'（单位：{unit}）'}，"
+                 "请重新输入。")
     dv.allow_blank = True
     dv.showInputMessage = True
     dv.showErrorMessage = True
