@@ -2,7 +2,6 @@
 
 import csv
 import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from tests.sample import copy_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY_DOC = Path("output/2025/临江市干部教育培训规划实施情况评估报告.docx")
@@ -18,9 +18,7 @@ CITY_DOC = Path("output/2025/临江市干部教育培训规划实施情况评估
 @pytest.fixture()
 def sample(tmp_path):
     """A private copy of the sample city (config, data, templates) to break at will."""
-    for name in ("data", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "report.yaml", tmp_path / "report.yaml")
+    copy_sample(tmp_path)
     return tmp_path
 
 

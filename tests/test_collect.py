@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from generator.cli import main
 from generator.rounds.collect import collect, read_collected, recorded_changes
+from tests.sample import copy_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2025
@@ -25,10 +26,9 @@ T1 = dt.datetime(2025, 12, 21, 10, 0, 0)
 T2 = dt.datetime(2025, 12, 22, 9, 30, 0)
 
 
-def copy_sample(dest: Path) -> Path:
-    for name in ("data", "templates"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "report.yaml", dest / "report.yaml")
+def copy_collecting_sample(dest: Path) -> Path:
+    """A copy of the sample, whose report.yaml names the collected values file."""
+    copy_sample(dest)
     assert "collected: data/填报汇总.csv" in (dest / "report.yaml").read_text(encoding="utf-8")
     return dest
 
@@ -115,7 +115,7 @@ def round_files(tmp_path_factory):
 
 
 def _round_files(tmp_path_factory):
-    base = copy_sample(tmp_path_factory.mktemp("round"))
+    base = copy_collecting_sample(tmp_path_factory.mktemp("round"))
     strip_report_year(base)
     assert run(base, "forms").exit_code == 0
     values = sample_values()
@@ -160,7 +160,7 @@ def test_round_trip_gives_the_sample_texts(sample, tmp_path):
     assert "已合并 9" in r.output and "未交 0" in r.output
     assert (sample / COLLECTED).exists()
     assert run(sample, "check").exit_code == 0
-    original = copy_sample(tmp_path / "original")
+    original = copy_collecting_sample(tmp_path / "original")
     assert texts(sample / "report.yaml") == texts(original / "report.yaml")
 
 
@@ -372,7 +372,7 @@ def test_refuses_a_file_that_is_not_a_form_and_a_damaged_one(one):
 def test_a_value_has_one_home(sample):
     """A return's value that another values file holds too is not repeated when equal, and
     refuses the return when different."""
-    original = copy_sample(sample.parent / "full")   # 2025 values in the workbook
+    original = copy_collecting_sample(sample.parent / "full")   # 2025 values in the workbook
     (original / "returns").mkdir()
     shutil.copy(sample / "returns/青石县.xlsx", original / "returns/青石县.xlsx")
     result = collect(original / "report.yaml", original / "returns", now=T1)

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 import tests.corpus as corpus
 from generator.cli import main
+from tests.sample import copy_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,9 +39,7 @@ CASES = _cases()
 def built(tmp_path_factory):
     """The sample with a good build of the city report in output/ (made once)."""
     base = tmp_path_factory.mktemp("sample")
-    for name in ("data", "templates"):
-        shutil.copytree(ROOT / name, base / name)
-    shutil.copy(ROOT / "report.yaml", base / "report.yaml")
+    copy_sample(base)
     r = CliRunner().invoke(main, ["build", "-c", str(base / "report.yaml")])
     assert r.exit_code == 0, r.output
     return base

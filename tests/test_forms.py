@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from generator.cli import main
 from generator.rounds.forms import sections
+from tests.sample import copy_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "2025年干部教育培训规划实施情况填报表（青石县）.xlsx"
@@ -24,9 +25,7 @@ NAME = "2025年干部教育培训规划实施情况填报表（青石县）.xlsx
 def made(tmp_path_factory):
     """The sample's forms for the city and 青石县, written once for this module."""
     base = tmp_path_factory.mktemp("forms")
-    for name in ("data", "templates"):
-        shutil.copytree(ROOT / name, base / name)
-    shutil.copy(ROOT / "report.yaml", base / "report.yaml")
+    copy_sample(base)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("os.fsync", lambda fd: None)
         r = CliRunner().invoke(main, ["forms", "-c", str(base / "report.yaml"),

@@ -12,7 +12,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from tests.sample import copy_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMP = re.compile(r"(^|/)\.(tmp|reportgen-tmp)-[^/]*$|(^|/)\.[a-z0-9_]{8}\.tmp$")
@@ -36,9 +36,7 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="process groups and S
 @pytest.fixture()
 def built(tmp_path):
     """A copy of the sample with a good build of the city report in output/."""
-    for name in ("data", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "report.yaml", tmp_path / "report.yaml")
+    copy_sample(tmp_path)
     r = CliRunner().invoke(main, ["build", "-c", str(tmp_path / "report.yaml")])
     assert r.exit_code == 0, r.output
     return tmp_path

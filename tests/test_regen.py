@@ -1,7 +1,6 @@
 """Regenerating after a data correction: only what changed is rebuilt, and it says what changed."""
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from generator.cli import main
+from tests.sample import copy_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path("output/2025")
@@ -20,9 +20,7 @@ QINGSHI = "临江市青石县干部教育培训规划实施情况评估报告"
 def built(tmp_path_factory):
     """A copy of the sample, built once (all regions), then one county value corrected."""
     root = tmp_path_factory.mktemp("regen")
-    for name in ("data", "templates"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "report.yaml", root / "report.yaml")
+    copy_sample(root)
     cfg = str(root / "report.yaml")
     assert CliRunner().invoke(main, ["build", "--all", "-j", "2", "-c", cfg]).exit_code == 0
     before = {p.name: p.read_bytes() for p in (root / OUT).glob("*.docx")}
@@ -133,9 +131,7 @@ def row_status(report):
 def county_corrected(tmp_path_factory):
     """青石县 built alone, then its 领导干部年度参训率 corrected 97.7% → 94.0% (达标 → 滞后)."""
     root = tmp_path_factory.mktemp("regen-county")
-    for name in ("data", "templates"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "report.yaml", root / "report.yaml")
+    copy_sample(root)
     cfg = str(root / "report.yaml")
     assert CliRunner().invoke(main, ["build", "--region", "青石县", "-c", cfg]).exit_code == 0
     wb = load_workbook(root / "data" / "指标数据.xlsx")
@@ -180,9 +176,7 @@ def test_county_correction_redlines_the_table_cells_in_schema_order(county_corre
 
 def _without_city_value(tmp_path, code: str) -> Path:
     root = tmp_path / "city"
-    for name in ("data", "templates"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "report.yaml", root / "report.yaml")
+    copy_sample(root)
     wb = load_workbook(root / "data" / "指标数据.xlsx")
     ws = wb["指标数据"]
     for row in ws.iter_rows(min_row=2):
