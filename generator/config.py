@@ -219,7 +219,7 @@ def _get(raw: dict, key: str, kind, errors: _Collector, *, required=True, defaul
     if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, kind):
-        expected = {str: "文字", int: "整数", float: "数字", dict: "一组键值", list: "列表"}[kind]
+        expected = {str: "文字", int: "整数", float: "数字", dict: "一组键值", list: "列表", bool: "true 或 false"}[kind]
         errors.add(where, f"应为{expected}，现在是「{value}」")
         return default
     return value
@@ -431,6 +431,8 @@ def load_config(path: Path | str) -> ReportConfig:
                            default=0.005, where="validation.sum_tolerance"),
         yoy_jump_factor=_get(validation, "yoy_jump_factor", float, errors, required=False,
                              default=3.0, where="validation.yoy_jump_factor"),
+        city_sums=_get(validation, "city_sums_from_counties", bool, errors, required=False,
+                       default=False, where="validation.city_sums_from_counties"),
     )
     status = _get(raw, "status", dict, errors, required=False, default={})
     ahead_margin = _get(status, "ahead_margin", float, errors, required=False, default=10.0,

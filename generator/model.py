@@ -222,3 +222,4 @@ class DataOptions:
     last_year: int = 2027
     sum_tolerance: float = 0.005     # relative gap allowed between county sum and city value
     yoy_jump_factor: float = 3.0     # a value more than this × (or less than 1/this) last year's warns
+    city_sums: bool = False          # a city's missing 求和 figure is the sum of its counties'

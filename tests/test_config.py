@@ -223,3 +223,10 @@ def test_year_written_as_text_and_a_mistyped_key(tmp_path):
     msg = exc.value.message
     assert "year：应为整数，现在是文字「2025」（请去掉引号）" in msg
     assert "yaer：不认识的配置项（是否应为 year？）" in msg
+
+
+def test_city_sums_option_is_a_yes_or_no(tmp_path):
+    assert not load_config(ROOT / "report.yaml").data_options.city_sums
+    p = _write(tmp_path, GOOD + "validation:\n  city_sums_from_counties: 也许\n")
+    with pytest.raises(ConfigError, match="validation.city_sums_from_counties：应为true 或 false"):
+        load_config(p)

@@ -587,3 +587,25 @@ def test_unchecked_sums_can_be_left_out_where_values_were_rejected(tmp_path):
     assert [p for p in cross_check(ds.indicators, regions, values, DataOptions()) if "无法核对" in p.message]
     assert not [p for p in cross_check(ds.indicators, regions, values, DataOptions(), unchecked=False)
                 if "无法核对" in p.message]
+
+
+def test_city_sums_from_counties_fill_only_missing_city_figures(tmp_path):
+    """validation.city_sums_from_counties: the city's missing 求和 figure is its counties' sum,
+    said in a warning; a given city figure is kept; with a county missing nothing is made up."""
+    from generator.data.validate import derive_city_sums
+    from generator.model import Combine, Indicator, Kind, Region, Value
+
+    ind = {"t": Indicator("t", "培训人次", "人次", Kind.COUNT, combine=Combine.SUM)}
+    regions = [Region("市", "市"), Region("甲县", "县", "市"), Region("乙县", "县", "市")]
+    values = {("甲县", 2025, "t"): Value("甲县", 2025, "t", 10),
+              ("乙县", 2025, "t"): Value("乙县", 2025, "t", 5),
+              ("甲县", 2024, "t"): Value("甲县", 2024, "t", 8),            # 乙县 2024 missing
+              ("市", 2023, "t"): Value("市", 2023, "t", 99),
+              ("甲县", 2023, "t"): Value("甲县", 2023, "t", 50),
+              ("乙县", 2023, "t"): Value("乙县", 2023, "t", 49)}
+    problems = derive_city_sums(ind, regions, values)
+    assert values[("市", 2025, "t")].value == 15
+    assert values[("市", 2023, "t")].value == 99            # given: kept (the sum check judges it)
+    assert ("市", 2024, "t") not in values                  # a county missing: not derived
+    (p,) = problems
+    assert not p.is_error and "市2025年的「培训人次」没有填写，已按各县（市、区）之和计算" in p.message

@@ -17,7 +17,7 @@ from .regions import load_regions
 from .report import count as count_problems
 from .report import display_width, format_problems
 from .tables import display_name, read_sheets, read_table, resolve
-from .validate import cross_check
+from .validate import cross_check, derive_city_sums
 from .values import FIELDS as VALUE_FIELDS
 from .values import WHAT as VALUES_WHAT
 from .values import load_values
@@ -68,6 +68,8 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
         problems.append(Problem(tables[0].location(), f"{names}中没有任何指标数据",
                                 "请在列名下面逐行填写：地区、年度、指标代码、数值"))
 
+    if cat is not None and reg is not None and options.city_sums:
+        problems += derive_city_sums(cat.indicators, reg.regions, values_by_key)
     if cat is not None and reg is not None:
         # where values were rejected, "could not check" warnings would only repeat the errors
         problems += cross_check(cat.indicators, reg.regions, values_by_key, options,

@@ -251,3 +251,40 @@ def default_targets(indicators: dict[str, Indicator], regions: list[Region],
 
 def _names(items) -> str:
     return "、".join(f"「{i.name}」" for i in items)
+
+
+def derive_city_sums(indicators: dict[str, Indicator], regions: list[Region],
+                     values: dict[Key, Value]) -> list[Problem]:
+    """Fill the city's missing 求和 figures with the sum of its counties (validation.
+    city_sums_from_counties), in place; one warning per indicator says where that was done.
+
+    Only where every county has a number: with a county missing the sum would be short, and
+    the sum check's own warning names the missing counties instead.
+    """
+    city = next((r for r in regions if r.is_city), None)
+    counties = [r.name for r in regions if city and r.parent == city.name]
+    if city is None or not counties:
+        return []
+    years = sorted({y for (_, y, _) in values})
+    problems = []
+    for code, ind in indicators.items():
+        if ind.combine is not Combine.SUM or not ind.numeric or ind.derived:
+            continue
+        filled = []
+        for year in years:
+            if (city.name, year, code) in values:
+                continue
+            parts = [values.get((c, year, code)) for c in counties]
+            if any(v is None or not isinstance(v.value, (int, float)) for v in parts):
+                continue
+            total = sum(v.value for v in parts)
+            values[(city.name, year, code)] = Value(city.name, year, code, total,
+                                                    source="各县（市、区）合计")
+            filled.append(year)
+        if filled:
+            years_text = "、".join(f"{y}年" for y in filled)
+            problems.append(Problem(
+                None, f"{city.name}{years_text}的「{ind.name}」没有填写，已按各县（市、区）之和计算",
+                "如需填写全市数（例如含市直单位），请在指标数据中补上；按合计计算是 report.yaml 中"
+                " validation.city_sums_from_counties 的设置", severity="warning"))
+    return problems
