@@ -133,6 +133,3 @@ def shortfall(status: str | None, rate: float | None, progress: float, cumulativ
 def _number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
-
-__all__ = ["AHEAD", "BEHIND", "MET", "ON_TRACK", "direction", "position", "rank_phrase",
-           "share_word", "shortfall", "rose_each_year", "strong", "weak", "is_ok"]

@@ -422,7 +422,6 @@ class Summary:
         self.behind_annual = [v for v in self.behind if not v.cumulative]
         self.behind_cumulative = [v for v in self.behind if v.cumulative]
         self.narrow = [v for v in targeted if v.narrow]
-        self.falling = [v for v in targeted if v.falling]
         self.falling_ok = [v for v in self.ok if v.falling]
         self.falling_behind = [v for v in self.behind if v.falling]
         # county reports: where the unit stands out among the county-level units
@@ -433,7 +432,6 @@ class Summary:
         self.n_ok = len(self.ok)
         self.n_ahead = len(self.ahead)
         self.n_behind = len(self.behind)
-        self.share_ok = judge.share_word(self.n_ok, self.n_targets)
         # half or more lagging: a matter of duty and incentives, not of single indicators
         self.half_behind = self.n_targets > 0 and self.n_behind * 2 >= self.n_targets
         self.share_behind = judge.share_word(self.n_behind, self.n_targets)
