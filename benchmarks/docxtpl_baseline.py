@@ -24,11 +24,12 @@ BLUE, ALERT, LINE = "#2F5597", "#D9541E", "#404040"
 
 # ---------------------------------------------------------------- content (not timed)
 
-def extract(config_path: Path) -> list[dict]:
-    """Per region, the content of its reportgen document as plain JSON-able data."""
+def extract(config_path: Path, regions: list[str] | None = None) -> list[dict]:
+    """Per region (every region, or those named), the content of its reportgen document as
+    plain JSON-able data."""
     from generator.build import gather  # only here: the timed script never imports reportgen
 
-    job = gather(config_path, all_regions=True)
+    job = gather(config_path, regions, all_regions=regions is None)
     return [_region_content(r) for r in job.reports]
 
 

@@ -51,8 +51,10 @@ def run(argv: list[str], *, cwd: Path | None = None, env: dict | None = None) ->
         text = out.read().decode("utf-8", "replace")
     result = Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
                  proc.returncode, text)
-    if result.code != 0:
-        raise RuntimeError(f"{' '.join(argv)} exited with {result.code}:\n{text[-2000:]}")
+    if result.code != 0:  # the first line names the command and the first line it printed
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        raise RuntimeError(f"{' '.join(argv)} exited with {result.code}: {first[:300]}\n"
+                           f"{text[-2000:]}")
     return result
 
 
@@ -146,7 +148,8 @@ def machine() -> str:
 
 @dataclass
 class Row:
-    """One printed figure. `goal` is a maximum unless `at_least`; no goal means information."""
+    """One printed figure. `goal` is a maximum unless `at_least`; no goal means information.
+    `failed` marks the row standing for a section that raised: its goals were not checked."""
 
     label: str
     value: float | None
@@ -155,15 +158,20 @@ class Row:
     goal: float | None = None
     at_least: bool = False
     note: str = ""
+    failed: bool = False
 
     @property
     def verdict(self) -> str:
+        """PASS or FAIL for a goal row (a goal that could not be measured fails), FAIL for a
+        failed section, "" for a figure without a goal."""
+        if self.failed:
+            return "FAIL"
         if self.goal is None:
             return ""
         if self.value is None:
-            return "MISS"
+            return "FAIL"
         ok = self.value >= self.goal if self.at_least else self.value <= self.goal
-        return "PASS" if ok else "MISS"
+        return "PASS" if ok else "FAIL"
 
     def shown(self, number: float | None) -> str:
         if number is None:
@@ -181,7 +189,7 @@ class Row:
 
 
 def table(rows: list[Row]) -> str:
-    """The rows as aligned text columns: figure, median, runs, goal, PASS/MISS, note."""
+    """The rows as aligned text columns: figure, median, runs, goal, PASS/FAIL, note."""
     header = ("figure", "median", "runs", "goal", "result", "note")
     cells = [header] + [(r.label, r.shown(r.value), str(r.runs) if r.runs else "-",
                          r.goal_text(), r.verdict, r.note) for r in rows]

@@ -2,9 +2,11 @@
 
 Each synthetic county copies the values of one sample county. Additive indicators (汇总方式
 求和: counts, hours, money) are scaled by the county's share of a city of the sample's size,
-and the city's value of each of them is set to the exact sum of its counties, so the data
-passes `reportgen check` (求和 consistency) and city figures stay near the sample's. Everything
-else (percentages, averages, text, the city's other values) is copied unchanged. The files
+and the city's value of each of them is set to the exact sum of its counties; the city's value
+of each 平均 / 加权平均 indicator is set to its counties' (weighted) mean at the catalog's
+decimals. So the data passes `reportgen check` (the city agrees with its counties) and city
+figures stay near the sample's. Everything else (county percentages and averages, text, the
+city's 不汇总 values) is copied unchanged. The files
 are written to a temporary folder only; nothing here is ever committed.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from harness import copy_sample
@@ -55,6 +58,17 @@ def additive_codes(config_dir: Path) -> dict[str, int]:
         if (row["汇总方式"] == "求和" and row["类型"] in ADDITIVE_KINDS
                 and not row.get("分子指标")):
             out[row["指标代码"]] = int(row["小数位"] or 0)
+    return out
+
+
+def averaged_codes(config_dir: Path) -> dict[str, tuple[int, str]]:
+    """Code → (decimals, weight code or "") of the 平均 and 加权平均 indicators."""
+    out = {}
+    for row in read_csv(config_dir / "data" / "指标目录.csv"):
+        if row["汇总方式"] == "平均":
+            out[row["指标代码"]] = (int(row["小数位"] or 0), "")
+        elif row["汇总方式"] == "加权平均" and row.get("权重指标"):
+            out[row["指标代码"]] = (int(row["小数位"] or 0), row["权重指标"])
     return out
 
 
@@ -105,7 +119,8 @@ def make(dest: Path, counties: int = 199) -> Path:
             if code in additive:
                 value = scaled(value, additive[code], factor)
             values.append((name, year, code, value, src, note))
-    values = _city_rows(by_region[city["地区名称"]], values, additive) + values
+    values = _city_rows(by_region[city["地区名称"]], values, additive,
+                        averaged_codes(dest)) + values
 
     write_csv(data / "地区.csv", REGION_HEADER, regions)
     write_csv(data / "指标数据.csv", VALUE_HEADER, values)
@@ -117,15 +132,37 @@ def make(dest: Path, counties: int = 199) -> Path:
 
 
 def _city_rows(sample_city: list[tuple], county_rows: list[tuple],
-               additive: dict[str, int]) -> list[tuple]:
-    """The city's rows: additive values are the sums of the counties, the rest as in the sample."""
-    sums: dict[tuple, float] = {}
-    for _, year, code, value, _, _ in county_rows:
-        if code in additive and year != "规划目标" and isinstance(value, (int, float)):
-            sums[(year, code)] = sums.get((year, code), 0) + value
+               additive: dict[str, int], averaged: dict[str, tuple[int, str]]) -> list[tuple]:
+    """The city's rows: additive values are the sums of the counties, 平均 / 加权平均 values
+    their (weighted) means, the rest as in the sample."""
+    counties = len({row[0] for row in county_rows})
+    numbers: dict[tuple, dict[str, float]] = {}   # (year, code) → county → value
+    for name, year, code, value, _, _ in county_rows:
+        if year != "规划目标" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers.setdefault((year, code), {})[name] = value
+    combined: dict[tuple, float] = {}
+    for (year, code), by_county in numbers.items():
+        if code in additive:
+            combined[(year, code)] = _rounded(sum(by_county.values()), additive[code])
+        elif code in averaged and len(by_county) == counties:  # every county has a value
+            decimals, weight = averaged[code]
+            if not weight:
+                combined[(year, code)] = _rounded(sum(by_county.values()) / counties, decimals)
+                continue
+            weights = numbers.get((year, weight), {})
+            total = sum(weights.get(n, 0) for n in by_county)
+            if len(weights) == counties and total:
+                mean = sum(v * weights[n] for n, v in by_county.items()) / total
+                combined[(year, code)] = _rounded(mean, decimals)
     out = []
     for name, year, code, value, src, note in sample_city:
-        if (year, code) in sums:
-            value = round(sums[(year, code)], additive[code])
+        if (year, code) in combined:
+            value = combined[(year, code)]
         out.append((name, year, code, value, src, note))
     return out
+
+
+def _rounded(value: float, decimals: int):
+    """`value` at `decimals` places, halves up (as the report prints it); an int at 0."""
+    shown = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return int(shown) if decimals == 0 else float(shown)
