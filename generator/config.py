@@ -38,13 +38,6 @@ DEFAULT_TERMS: dict[str, dict[str, str]] = {
           "cadres": "县管干部", "direct_units": "县直单位", "level": "县级",
           "lower": "乡镇（街道）", "lower_committee": "乡镇（街道）党（工）委", "situation": "县情县策",
           "leaders": "科级以上领导干部", "senior": "乡科级领导干部", "organ": DEFAULT_ORGAN},
-    "区": {"we": "我区", "whole": "全区", "committee": "区委", "committee_we": "区委",
-          "standing": "区委常委会", "standing_meeting": "常委会", "leadership": "区委、区政府",
-          "org_dept": "区委组织部", "propaganda": "区委宣传部",
-          "party_school": "区委党校", "finance": "区财政局", "hr": "区人社局",
-          "cadres": "区管干部", "direct_units": "区直单位", "level": "区级",
-          "lower": "街道（乡镇）", "lower_committee": "街道（乡镇）党（工）委", "situation": "区情区策",
-          "leaders": "科级以上领导干部", "senior": "乡科级领导干部", "organ": DEFAULT_ORGAN},
     # A development or functional zone is led by a party working committee (党工委) and an
     # administrative committee (管委会): no 区委, no 常委会; its organisation work usually sits
     # in a 党工委组织人事部 (some zones: 党群工作部 — override terms.开发区.organ/org_dept).
@@ -57,6 +50,9 @@ DEFAULT_TERMS: dict[str, dict[str, str]] = {
             "leaders": "科级以上领导干部", "senior": "乡科级领导干部",
             "organ": "{region}党工委组织人事部"},
 }
+# A 区 speaks as a 县 does with 区 for 县, except that its lower level is 街道 first.
+DEFAULT_TERMS["区"] = {**{k: v.replace("县", "区") for k, v in DEFAULT_TERMS["县"].items()},
+                      "lower": "街道（乡镇）", "lower_committee": "街道（乡镇）党（工）委"}
 # A 县级市 speaks of itself as 市 but manages what a 县 does.
 DEFAULT_TERMS["县级市"] = {**DEFAULT_TERMS["市"], "committee_we": "市委", "party_school": "市委党校",
                          "lower": "乡镇（街道）", "lower_committee": "乡镇（街道）党（工）委",
