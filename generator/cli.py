@@ -194,6 +194,7 @@ def main() -> None:
       reportgen check            检查报告定义、指标目录、地区表和指标数据
       reportgen build            生成本级（市本级）报告
       reportgen build --all      生成市本级和各县（市、区）的报告
+      reportgen serve            打开网页工作台（不用命令行，在浏览器中完成全部工作）
     """
 
 
@@ -357,6 +358,49 @@ def collect(folder: str, config: str, keep_going: bool, verbose: bool) -> None:
     result = _run(verbose, gather_returns)
     click.echo(result.text())
     sys.exit(0 if result.ok else 1)
+
+
+class _Port(click.ParamType):
+    """--port N: 1024–65535, refused in Chinese otherwise."""
+
+    name = "端口"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if not text.isdigit() or not 1024 <= int(text) <= 65535:
+            self.fail(f"应为 1024 到 65535 之间的整数，现在是「{value}」", param, ctx)
+        return int(text)
+
+
+@main.command(context_settings=CONTEXT)
+@config_option
+@click.option("-p", "--port", type=_Port(), default=8765, show_default=True, metavar="端口",
+              help="网页工作台使用的端口。")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
+              help="默认只有本机可以打开；写 0.0.0.0 则对局域网开放（各地区登录后上传数据），必须登录。")
+@click.option("--login/--no-login", "login", default=None,
+              help="是否要求登录；本机使用默认不要求，对局域网开放时总是要求。")
+@click.option("--no-browser", is_flag=True, help="启动后不自动打开浏览器。")
+@verbose_option
+def serve(config: str, port: int, host: str, login: bool | None, no_browser: bool,
+          verbose: bool) -> None:
+    """启动网页工作台：在浏览器中上传数据、生成和预览报告、下载 Word 文档，不必再用命令行。
+
+    \b
+    示例：
+      reportgen serve                      在本机打开工作台（只有本机可以访问）
+      reportgen serve --host 0.0.0.0       对局域网开放，市委组织部和各县（市、区）登录后使用
+      reportgen serve --port 8800          换一个端口
+
+    按 Ctrl-C 关闭。所有数据、账号和操作记录都保存在报告文件夹中，重新启动后继续使用。
+    """
+    def start():
+        from .web.server import serve as run_server
+
+        run_server(config, host=host, port=port, open_browser=not no_browser, login=login,
+                   echo=click.echo)
+
+    _run(verbose, start)
 
 
 def run() -> None:

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 
-def _shown(path: Path, root: Path) -> str:
+def shown(path: Path, root: Path) -> str:
+    """A path as the user reads it: relative to the report's folder where it lies inside."""
     try:
         return str(path.relative_to(root))
     except ValueError:
@@ -56,6 +57,11 @@ def _table(rows: list[list[str]]) -> list[str]:
             for r in rows]
 
 
+def state_word(w) -> str:
+    """What happened to one document, as the summary table says it."""
+    return "未变化，跳过" if w.skipped else ("已更新" if w.changes else "已生成")
+
+
 def print_summary(job, written, echo) -> None:
     root = job.cfg.root
     warnings = {}
@@ -65,9 +71,8 @@ def print_summary(job, written, echo) -> None:
     rows = [["地区", "文件", "页数", "待补", "警告", "状态"]]
     for w in written:
         pages = f"约{w.pages}" if w.pages else "—"
-        state = "未变化，跳过" if w.skipped else ("已更新" if w.changes else "已生成")
-        rows.append([w.region, _shown(w.path, root), pages, str(w.missing),
-                     str(warnings.get(w.region, 0)), state])
+        rows.append([w.region, shown(w.path, root), pages, str(w.missing),
+                     str(warnings.get(w.region, 0)), state_word(w)])
     if len(rows) > 1:
         made = sum(not w.skipped for w in written)
         skipped = len(written) - made
@@ -76,15 +81,15 @@ def print_summary(job, written, echo) -> None:
             echo("  " + line)
     for w in written:
         if w.edited:
-            echo(f"注意：{_shown(w.path, root)} 曾被手工修改；数据和模板都没有变化，保留原样未重新生成"
+            echo(f"注意：{shown(w.path, root)} 曾被手工修改；数据和模板都没有变化，保留原样未重新生成"
                  "（如需重新生成，加 --force，手工修改的文件会先移到 output/.history/）。")
         if w.moved:
-            echo(f"注意：{_shown(w.path, root)} 曾被手工修改，未覆盖，原文件已移到 {_shown(w.moved, root)}")
+            echo(f"注意：{shown(w.path, root)} 曾被手工修改，未覆盖，原文件已移到 {shown(w.moved, root)}")
         if w.changes:
-            echo(f"\n{w.region}的修订说明（已保存为 {_shown(w.notes, root)}）：")
+            echo(f"\n{w.region}的修订说明（已保存为 {shown(w.notes, root)}）：")
             echo("\n".join("  " + line for line in w.changes.splitlines()[1:]))
         if w.redline:
-            echo(f"修订稿（可在 Word/WPS 中逐处接受或拒绝）：{_shown(w.redline, root)}")
+            echo(f"修订稿（可在 Word/WPS 中逐处接受或拒绝）：{shown(w.redline, root)}")
     missing = job.missing
     if missing:
         echo(f"\n以下 {len(missing)} 项数据缺失，文档中以黄色【待补】标出，请补齐数据后重新生成：")

@@ -695,6 +695,15 @@ def _read_log(path: Path) -> dict:
                           "（已存档的填报表在同一文件夹中，不受影响）。") from None
 
 
+def returns_on_record(cfg) -> dict[str, dict]:
+    """Each region's last merged return of the report year, from the collect log:
+    {"time", "file", "sha256", "archive", "changes"} by region."""
+    latest: dict[str, dict] = {}
+    for entry in _read_log(_log_path(cfg))["entries"]:
+        latest[entry["region"]] = entry
+    return latest
+
+
 def _write(cfg, ds: Dataset, result: CollectResult, existing: dict[Key, Entry],
            merged: list[Return], target: Path, log_path: Path, log: dict,
            now: dt.datetime) -> None:
