@@ -77,6 +77,7 @@ def compute(config_path: Path, refused: dict[str, dict] | None = None) -> Overvi
         if p.region:
             warnings[p.region] = warnings.get(p.region, 0) + 1
     reports = {r.region.name: r for r in job.reports}
+    has_year = {k[0] for k in ds.values if k[1] == cfg.year}
     out = Overview(year=cfg.year, city=ds.city.name, cfg=cfg, job=job)
     for region in [ds.city, *ds.children(ds.city.name)]:
         s = RegionStatus(region.name, region.level, region.is_city,
@@ -84,6 +85,8 @@ def compute(config_path: Path, refused: dict[str, dict] | None = None) -> Overvi
         if region.name in on_record:
             entry = on_record[region.name]
             s.form, s.form_detail = SUBMITTED, f"{entry['file']}（{entry['time'][:16]}）"
+        elif region.name in has_year:   # entered in the values file rather than by a form
+            s.form, s.form_detail = SUBMITTED, f"{cfg.year}年数据已在指标数据文件中"
         if refused and region.name in refused:
             s.form, s.form_detail = PROBLEM, refused[region.name]["summary"]
         report = reports.get(region.name)
