@@ -68,6 +68,14 @@ class Workbench:
         return refused_uploads(self.folder)
 
 
+def ensure_accounts(b: Workbench) -> str | None:
+    """An account for the administrator and every region of the regions table; the
+    administrator's initial password when it was created just now."""
+    ov = b.status.get(b.refused())
+    regions = [r.name for r in ov.regions if not r.is_city]
+    return b.accounts.ensure(ov.city, regions)
+
+
 # --- request helpers --------------------------------------------------------------------
 
 def bench(request: Request) -> Workbench:
@@ -198,10 +206,14 @@ class LimitBody:
             await self._refuse(send)
 
     async def _refuse(self, send) -> None:
-        body = ("上传的内容超过上限（每个文件不超过 20 MB）。请分批上传，或删去工作簿中无关的工作表后重试。"
-                ).encode("utf-8")
+        body = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>文件过大</title>'
+                '<link rel="stylesheet" href="/static/app.css"><main><div class="problem">'
+                f"上传的内容超过上限（每个文件不超过 {uploads.MAX_UPLOAD_BYTES // 1024 // 1024} MB）。"
+                "请分批上传，或删去工作簿中无关的工作表和图片后重试。</div>"
+                '<p><a class="button secondary" href="/data">返回数据页</a></p></main></html>').encode()
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
 

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from .accounts import Throttle
-from .app import bench, checked_form, client, page, require, user
+from .app import bench, checked_form, client, ensure_accounts, page, require, user
 from .uploads import WebError
 
 
@@ -98,6 +98,7 @@ async def accounts_page(request: Request) -> Response:
     b = bench(request)
     if not b.login:
         raise HTTPException(404, "本机单人使用时没有账号。多人共用时，请用 reportgen serve --host 启动。")
+    ensure_accounts(b)              # regions added to the regions table since the start
     rows = [b.accounts.get(n) for n in b.accounts.names()]
     return page(request, "accounts.html", rows=rows, log=b.audit.entries(200))
 

@@ -61,14 +61,15 @@ def _addresses() -> list[str]:
 
 
 def prepare(config: Path | str, host: str, login: bool | None) -> tuple[object, bool, list[str]]:
-    """The app and its mode; lines to show before the server starts."""
+    """The app and its mode; lines to show before the server starts (the administrator's
+    initial password, the first time the shared mode starts)."""
     missing = _missing_parts()
     if missing:
         raise ReportError("网页工作台需要的组件没有安装：" + "、".join(missing)
                           + "。请在 reportgen 所在的文件夹运行 make report（会一并安装），或运行 "
                           + ".venv/bin/pip install -e '.[web]'，然后重新运行 reportgen serve。")
-    from ..config import load_config
-    from .app import create_app
+    from .accounts import ADMIN
+    from .app import create_app, ensure_accounts
 
     shared = not is_loopback(host)
     login = shared if login is None else login
@@ -76,26 +77,12 @@ def prepare(config: Path | str, host: str, login: bool | None) -> tuple[object, 
         raise ReportError("对局域网开放时必须登录：不能同时使用 --host 和 --no-login。")
     app = create_app(config, login=login)
     lines = []
-    if login:
-        cfg = load_config(config)
-        bench = app.state.bench
-        ds = app.state.bench.status.get().job
-        regions = [r.name for r in ds.ds.regions if not r.is_city] if ds else []
-        password = bench.accounts.ensure(cfg_city(cfg, ds), regions)
-        if password:
-            lines.append(f"已创建管理员账号「{bench_admin()}」，初始密码：{password}")
-            lines.append("（只显示这一次，请记下；登录后系统会要求修改。各县（市、区）的账号在「账号」页设置密码。）")
+    password = ensure_accounts(app.state.bench) if login else None
+    if password:
+        lines.append(f"已创建管理员账号「{ADMIN}」，初始密码：{password}")
+        lines.append("（只显示这一次，请记下；第一次登录后需改成自己的密码。"
+                     "各县（市、区）的账号在「账号」页设置初始密码。）")
     return app, login, lines
-
-
-def cfg_city(cfg, job) -> str:
-    return job.ds.city.name if job else cfg.path.parent.name
-
-
-def bench_admin() -> str:
-    from .accounts import ADMIN
-
-    return ADMIN
 
 
 def serve(config: Path | str, host: str = LOOPBACK, port: int = 8765, open_browser: bool = True,
