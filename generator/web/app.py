@@ -268,7 +268,7 @@ async def report(request: Request) -> Response:
 
         blocks = from_plain(snap["blocks"])
         images = figure_images(snap, ov.cfg.output / ".reportgen" / "charts")
-        region = ov.job.ds.region(name)
+        region = ov.ds.region(name)
         html = render_html(blocks, title=ov.cfg.title_for(name), organ=ov.cfg.organ_for(region),
                            date=_date(ov.cfg), image_url=lambda k: (
                                f"/reports/{quote(name)}/chart/{k}.png" if k in images else None))

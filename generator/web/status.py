@@ -42,7 +42,8 @@ class Overview:
     year: int = 0
     city: str = ""
     cfg: object = None
-    job: object = None              # build.Job of the gather, for titles and paths
+    job: object = None              # build.Job of the gather (None when it failed)
+    ds: object = None               # the dataset (regions, for titles and signatures)
 
     def region(self, name: str) -> RegionStatus | None:
         return next((r for r in self.regions if r.name == name), None)
@@ -55,51 +56,81 @@ def _mtime(path: Path) -> str:
         return ""
 
 
-def compute(config_path: Path, refused: dict[str, dict] | None = None) -> Overview:
-    """The overview now. `refused`: the last refused upload per region (web/datafiles)."""
+def _read(config_path: Path):
+    """(cfg, dataset, job, error): as much as can be read. A failed gather (a broken template,
+    a bad catalog) still lists the regions, so that their previous reports stay served."""
     from ..build import gather
     from ..config import load_config
+    from ..rounds import current_data
+
+    cfg = load_config(config_path)
+    try:
+        job = gather(config_path, all_regions=True, cfg=cfg, keep_going=True)
+        return cfg, job.ds, job, ""
+    except ReportError as exc:
+        error = exc.message
+    try:
+        return cfg, current_data(cfg, lenient=True), None, error
+    except ReportError:
+        return cfg, None, None, error
+
+
+def compute(config_path: Path, refused: dict[str, dict] | None = None) -> Overview:
+    """The overview now. `refused`: the last refused upload per region (web/datafiles)."""
+    try:
+        cfg, ds, job, error = _read(config_path)
+    except ReportError as exc:      # the report definition itself
+        return Overview(error=exc.message)
+    out = Overview(error=error, year=cfg.year, cfg=cfg, job=job, ds=ds)
+    if ds is None:
+        return out
+    out.city = ds.city.name
+    known = {"record": _on_record(cfg), "refused": refused or {},
+             "has_year": {k[0] for k in ds.values if k[1] == cfg.year}}
+    for region in [ds.city, *ds.children(ds.city.name)]:
+        out.regions.append(_region(cfg, ds, job, region, known))
+    shared = {r.problem for r in out.regions if r.problem}
+    if not out.error and len(shared) == 1 and sum(bool(r.problem) for r in out.regions) > 1:
+        out.error = shared.pop()       # one template error breaks every region alike: say it once
+        for r in out.regions:
+            r.problem = ""
+    return out
+
+
+def _region(cfg, ds, job, region, known: dict) -> RegionStatus:
     from ..data import format_problems
+    from ..output import output_path
+
+    s = RegionStatus(region.name, region.level, region.is_city,
+                     warnings=sum(1 for p in ds.warnings if p.region == region.name))
+    if region.name in known["record"]:
+        entry = known["record"][region.name]
+        s.form, s.form_detail = SUBMITTED, f"{entry['file']}（{entry['time'][:16]}）"
+    elif region.name in known["has_year"]:   # entered in the values file, not by a form
+        s.form, s.form_detail = SUBMITTED, f"{cfg.year}年数据已在指标数据文件中"
+    if region.name in known["refused"]:
+        s.form, s.form_detail = PROBLEM, known["refused"][region.name]["summary"]
+    s.report = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,
+                           region=region.name, is_city=region.is_city)
+    s.built = _mtime(s.report)
+    report = next((r for r in job.reports if r.region.name == region.name), None) if job else None
+    if report is not None:
+        s.missing = len(report.missing)
+    if region.name in ds.failed:   # its rows in the values files have errors
+        s.problem = format_problems(ds.failed[region.name])
+        s.form, s.form_detail = PROBLEM, "数据有误，不能生成报告（见下方）"
+    elif job is not None and region.name in job.failures:
+        s.problem = job.failures[region.name]
+    return s
+
+
+def _on_record(cfg) -> dict:
     from ..rounds.collect import returns_on_record
 
     try:
-        cfg = load_config(config_path)
-        job = gather(config_path, all_regions=True, cfg=cfg, keep_going=True)
-    except ReportError as exc:
-        return Overview(error=exc.message)
-    ds = job.ds
-    try:
-        on_record = returns_on_record(cfg) if cfg.collected else {}
+        return returns_on_record(cfg) if cfg.collected else {}
     except ReportError:
-        on_record = {}
-    warnings: dict[str, int] = {}
-    for p in ds.warnings:
-        if p.region:
-            warnings[p.region] = warnings.get(p.region, 0) + 1
-    reports = {r.region.name: r for r in job.reports}
-    has_year = {k[0] for k in ds.values if k[1] == cfg.year}
-    out = Overview(year=cfg.year, city=ds.city.name, cfg=cfg, job=job)
-    for region in [ds.city, *ds.children(ds.city.name)]:
-        s = RegionStatus(region.name, region.level, region.is_city,
-                         warnings=warnings.get(region.name, 0))
-        if region.name in on_record:
-            entry = on_record[region.name]
-            s.form, s.form_detail = SUBMITTED, f"{entry['file']}（{entry['time'][:16]}）"
-        elif region.name in has_year:   # entered in the values file rather than by a form
-            s.form, s.form_detail = SUBMITTED, f"{cfg.year}年数据已在指标数据文件中"
-        if refused and region.name in refused:
-            s.form, s.form_detail = PROBLEM, refused[region.name]["summary"]
-        report = reports.get(region.name)
-        if report is not None:
-            s.missing, s.report = len(report.missing), report.path
-            s.built = _mtime(report.path)
-        if region.name in ds.failed:   # its rows in the values files have errors
-            s.problem = format_problems(ds.failed[region.name])
-            s.form, s.form_detail = PROBLEM, "数据有误，不能生成报告（见下方）"
-        elif region.name in job.failures:
-            s.problem = job.failures[region.name]
-        out.regions.append(s)
-    return out
+        return {}
 
 
 def _signature(config_path: Path) -> tuple:
