@@ -105,10 +105,11 @@ def render_charts(specs: dict[str, ChartSpec], cache_dir: Path | None = None) ->
         png = _MEMO.get(key)
         if png is None and cache is not None:
             png = _read_cached(cache / f"{key}.png")
-        if png is None:
+        drawn = png is None
+        if drawn:
             png = render_chart(spec)
-            if cache is not None:
-                _write_atomic(cache / f"{key}.png", png)
+        if cache is not None and (drawn or not (cache / f"{key}.png").is_file()):
+            _write_atomic(cache / f"{key}.png", png)   # a new cache folder after a memo hit too
         _MEMO[key] = png
         out[name] = png
     return out

@@ -334,3 +334,13 @@ def test_importing_charts_does_not_import_matplotlib():
     code = ("import sys, generator.charts, generator.chartspec; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_a_new_cache_dir_gets_the_images_drawn_for_another(tmp_path):
+    """The web preview reads the images from the output folder's cache: a second folder
+    built in the same process must get them even when they come from memory."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    charts.render_charts({"c": TREND}, cache_dir=first)
+    charts.render_charts({"c": TREND}, cache_dir=second)
+    name = f"{charts.cache_key(TREND)}.png"
+    assert (second / name).read_bytes() == (first / name).read_bytes()
