@@ -1,3 +1,13 @@
+// File inputs: the chosen names in Chinese beside our own 选择文件 button (the browser's own
+// button speaks the browser's language).
+document.querySelectorAll("label.file input[type=file]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
+    input.parentNode.querySelector(".names").textContent =
+      names.length ? names.join("、") : "未选择文件";
+  });
+});
+
 // The build page: follow a running build by polling its state; reload once it is over,
 // so the page shows the server-rendered summary. No framework, no external script.
 (function () {
