@@ -15,8 +15,9 @@ from tests.sample import copy_sample
 
 DRAWING = {"matplotlib", "docx", "docxtpl"}   # build's, never check's (openpyxl itself loads PIL)
 # nothing but click and the standard library is needed to show a help text
-HEAVY = DRAWING | {"openpyxl", "numpy", "jinja2", "yaml", "lxml", "cn2an", "PIL"}
-COMMANDS = ("build", "check", "init", "forms", "collect")
+WEB = {"starlette", "uvicorn", "multipart", "argon2", "itsdangerous", "anyio"}   # serve's only
+HEAVY = DRAWING | WEB | {"openpyxl", "numpy", "jinja2", "yaml", "lxml", "cn2an", "PIL"}
+COMMANDS = ("build", "check", "init", "forms", "collect", "serve")
 
 PROBE = """
 import json, sys
@@ -58,4 +59,5 @@ def test_check_does_not_import_matplotlib_or_python_docx(tmp_path):
     code, modules = imported(tmp_path, "check", "-c", str(folder / "report.yaml"))
     assert code in (0, None)
     assert {"openpyxl", "jinja2", "yaml"} <= modules  # the check really read and rendered
+    assert modules & WEB == set()
     assert modules & DRAWING == set()
