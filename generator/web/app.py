@@ -8,6 +8,7 @@ session's CSRF token; sessions are signed cookies; request bodies are limited in
 
 from __future__ import annotations
 
+import hashlib
 import io
 import secrets
 import zipfile
@@ -89,9 +90,15 @@ def user(request: Request) -> Account | None:
         return LOCAL_USER
     name = request.session.get("user")
     account = b.accounts.get(name) if name else None
-    if account is None or request.session.get("stamp") != account.updated:
+    if account is None or request.session.get("stamp") != session_stamp(account):
         return None        # unknown, or its password changed since: sign in again
     return account
+
+
+def session_stamp(account: Account) -> str:
+    """Changes whenever the account's password is set or reset, even twice in one second
+    (the hash has a new salt each time); the cookie shows only this digest of it."""
+    return hashlib.sha256(f"{account.updated}\0{account.hash}".encode()).hexdigest()[:32]
 
 
 def require(request: Request, admin: bool = False, region: str | None = None) -> Account:
@@ -137,12 +144,12 @@ def client(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def page(request: Request, name: str, status_code: int = 200, **context) -> Response:
+def page(request: Request, template: str, status_code: int = 200, **context) -> Response:
     account = user(request)
     b = bench(request)
     context.update(request=request, me=account, login=b.login, csrf=csrf_token(request),
                    busy=b.lock.what if b.lock.busy else "")
-    return request.app.state.templates.TemplateResponse(request, name, context,
+    return request.app.state.templates.TemplateResponse(request, template, context,
                                                         status_code=status_code)
 
 
@@ -159,9 +166,13 @@ def download(path: Path, name: str | None = None) -> FileResponse:
 # --- errors -------------------------------------------------------------------------------
 
 async def on_http_error(request: Request, exc: HTTPException) -> Response:
+    api = request.url.path.startswith("/api/")
     if exc.status_code in (301, 302, 303, 307) and exc.headers:
+        if api:          # a poll of the page: a refusal it can show, not the login page
+            return JSONResponse({"error": "尚未登录或登录已过期，请刷新页面后重新登录。"},
+                                status_code=401)
         return RedirectResponse(exc.headers["Location"], status_code=303)
-    if request.url.path.startswith("/api/"):
+    if api:
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
     detail = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else "没有这个页面。"
     return page(request, "error.html", exc.status_code, message=detail)

@@ -8,7 +8,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from .accounts import Throttle
-from .app import bench, checked_form, client, ensure_accounts, page, require, user
+from .app import (
+    bench,
+    checked_form,
+    client,
+    ensure_accounts,
+    page,
+    require,
+    session_stamp,
+    user,
+)
 from .uploads import WebError
 
 
@@ -45,7 +54,7 @@ async def login(request: Request) -> Response:
                     error="账号或密码不对。请检查后重试（区分大小写）；忘记密码请联系管理员重置。")
     b.throttle.succeeded(name, addr)
     request.session.clear()              # a new session: no fixation
-    request.session.update(user=account.name, stamp=account.updated)
+    request.session.update(user=account.name, stamp=session_stamp(account))
     b.audit.record(account.name, "登录", addr=addr)
     return RedirectResponse("/password" if account.must_change else target, status_code=303)
 
@@ -88,7 +97,7 @@ async def change_password(request: Request) -> Response:
             error = exc.message
     if error:
         return page(request, "password.html", 400, must=account.must_change, error=error)
-    request.session["stamp"] = b.accounts.get(account.name).updated
+    request.session["stamp"] = session_stamp(b.accounts.get(account.name))
     b.audit.record(account.name, "修改密码", addr=client(request))
     return RedirectResponse("/?changed=1", status_code=303)
 
