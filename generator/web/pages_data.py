@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -99,8 +100,9 @@ async def upload_forms(request: Request) -> Response:
     files = await _received(form, "files")
     staged = uploads.stage(b.folder.uploads, files)
     digests = "；".join(f"{n} {sha256(d)[:16]}" for n, d in files)
-    try:
-        return _merge(request, account, staged, keep_going=False, digests=digests)
+    try:   # in a thread: it may wait for a build, and the server must keep answering
+        return await run_in_threadpool(_merge, request, account, staged, keep_going=False,
+                                       digests=digests)
     except BaseException:
         uploads.discard(staged)
         raise
@@ -142,7 +144,8 @@ async def confirm_forms(request: Request) -> Response:
         raise WebError("这次上传已过期或不存在。请重新上传填报表。")
     owner.unlink()
     try:
-        return _merge(request, account, staged, keep_going=True, digests="确认合并没有问题的填报表")
+        return await run_in_threadpool(_merge, request, account, staged, keep_going=True,
+                                       digests="确认合并没有问题的填报表")
     finally:
         uploads.discard(staged)
 
@@ -170,10 +173,13 @@ async def upload_values(request: Request) -> Response:
     target = targets[int(index)]
     name, data = files[0]
     staged = uploads.stage(b.folder.uploads, files)
-    try:
+
+    def replace():          # in a thread: it may wait for a build (see upload_forms)
         with b.lock.held(f"{account.name}上传的指标数据替换", wait=15):
-            rows = replace_values(b.config_path, target, staged / uploads.safe_filename(name), name,
-                                  cfg.output / HISTORY / "指标数据")
+            return replace_values(b.config_path, target, staged / uploads.safe_filename(name),
+                                  name, cfg.output / HISTORY / "指标数据")
+    try:
+        rows = await run_in_threadpool(replace)
     finally:
         uploads.discard(staged)
     replaced = not any(r.severity == "错误" for r in rows)
