@@ -37,6 +37,7 @@ from generator.chartspec import (
     validate,
 )
 from generator.errors import LayoutError
+from generator.output import file_mode
 
 # Bump whenever a change here alters the pixels: it is part of every cache key.
 RENDERER_VERSION = "1"
@@ -159,6 +160,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            os.chmod(tmp, file_mode())    # mkstemp's 0600 would hide the cache from colleagues
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -116,7 +116,7 @@ def _temp_owner() -> int:
     return _owner or os.getpid()
 
 
-def _file_mode() -> int:
+def file_mode() -> int:
     """The mode a new file gets under the current umask (mkstemp's files are 0600)."""
     mask = os.umask(0o022)
     os.umask(mask)
@@ -142,7 +142,7 @@ def write_temp(path: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, _file_mode())
+        os.chmod(tmp, file_mode())
     except OSError as exc:
         if tmp:
             discard_temp(Path(tmp))

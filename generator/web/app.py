@@ -1,6 +1,8 @@
 """The workbench's pages and their access rules (Starlette, server-rendered Jinja pages).
 
-Who may do what: in the local mode (127.0.0.1, one user) that user is the administrator and
+Pages that read data or files are plain functions, which Starlette runs in its thread pool,
+so that a slow one (an overview after a data change, a PDF conversion) never holds up the
+others; the async ones only await the request's form. Who may do what: in the local mode (127.0.0.1, one user) that user is the administrator and
 there is no login. In the shared mode the administrator (the city) sees and does everything;
 a region's account sees, uploads and builds only its own region. Every POST carries the
 session's CSRF token; sessions are signed cookies; request bodies are limited in size.
@@ -234,7 +236,7 @@ class _TooLarge(Exception):
 
 # --- overview, reports, changes ---------------------------------------------------------
 
-async def overview(request: Request) -> Response:
+def overview(request: Request) -> Response:
     account = require(request)
     b = bench(request)
     ov = b.status.get(b.refused())
@@ -242,7 +244,7 @@ async def overview(request: Request) -> Response:
                 last=b.builds.latest())
 
 
-async def reports(request: Request) -> Response:
+def reports(request: Request) -> Response:
     account = require(request)
     b = bench(request)
     ov = b.status.get(b.refused())
@@ -266,7 +268,7 @@ def _region_status(request: Request, name: str):
     return b, ov, status
 
 
-async def report(request: Request) -> Response:
+def report(request: Request) -> Response:
     from ..output import load_snapshot
     from .preview import count_missing, figure_images, render_html
 
@@ -304,7 +306,7 @@ def _files(status) -> dict[str, Path]:
     return {k: p for k, p in found.items() if p.is_file()}
 
 
-async def chart(request: Request) -> Response:
+def chart(request: Request) -> Response:
     from ..output import load_snapshot
     from .preview import figure_images
 
@@ -318,7 +320,7 @@ async def chart(request: Request) -> Response:
     return FileResponse(images[key], media_type="image/png")
 
 
-async def download_file(request: Request) -> Response:
+def download_file(request: Request) -> Response:
     name, kind = request.path_params["region"], request.path_params["kind"]
     b, ov, status = _region_status(request, name)
     account = user(request)
@@ -340,7 +342,7 @@ async def download_file(request: Request) -> Response:
     return download(files[kind])
 
 
-async def download_all(request: Request) -> Response:
+def download_all(request: Request) -> Response:
     account = require(request)
     b = bench(request)
     ov = b.status.get(b.refused())
@@ -359,7 +361,7 @@ async def download_all(request: Request) -> Response:
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
-async def changes(request: Request) -> Response:
+def changes(request: Request) -> Response:
     account = require(request)
     b = bench(request)
     ov = b.status.get(b.refused())

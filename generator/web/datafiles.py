@@ -46,18 +46,23 @@ def _form_rows(result) -> list[ProblemRow]:
     for r in result.returns:
         for p in r.problems:
             cell = _CELL.search(p)
-            rows.append(ProblemRow(r.name, cell.group(1) if cell else "", _strip_file(p)))
+            where = cell.group(1) if cell else ""
+            rows.append(ProblemRow(r.name, where, _strip_file(p, where)))
     for p in result.problems:
         file = _FILE.search(p)
         cell = _CELL.search(p)
-        rows.append(ProblemRow(file.group(1) if file else "", cell.group(1) if cell else "",
-                               _strip_file(p)))
+        where = cell.group(1) if cell else ""
+        rows.append(ProblemRow(file.group(1) if file else "", where, _strip_file(p, where)))
     return rows
 
 
-def _strip_file(text: str) -> str:
-    """The problem without its leading 〈file〉： (the table has a file column)."""
-    return re.sub(r"^〈[^〉]+〉：", "", text)
+def _strip_file(text: str, cell: str = "") -> str:
+    """The problem without what the table's 文件 and 位置 columns already say: the leading
+    〈file〉 (followed by ： or a space) and the cell reference right after it."""
+    text = re.sub(r"^〈[^〉]+〉(：|\s+)", "", text)
+    if cell and text.startswith(cell):
+        text = text[len(cell):].lstrip()
+    return text
 
 
 def check_owner(config_path: Path, folder: Path, region: str) -> None:

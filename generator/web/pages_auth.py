@@ -27,7 +27,7 @@ def _next(request: Request, value: str | None) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
-async def login_page(request: Request) -> Response:
+def login_page(request: Request) -> Response:
     if not bench(request).login or user(request) is not None:
         return RedirectResponse("/", status_code=303)
     return page(request, "login.html", next=_next(request, request.query_params.get("next")))
@@ -69,7 +69,7 @@ async def logout(request: Request) -> Response:
     return RedirectResponse("/login" if b.login else "/", status_code=303)
 
 
-async def password_page(request: Request) -> Response:
+def password_page(request: Request) -> Response:
     account = require(request)
     if not bench(request).login:
         return RedirectResponse("/", status_code=303)
@@ -102,7 +102,7 @@ async def change_password(request: Request) -> Response:
     return RedirectResponse("/?changed=1", status_code=303)
 
 
-async def accounts_page(request: Request) -> Response:
+def accounts_page(request: Request) -> Response:
     require(request, admin=True)
     b = bench(request)
     if not b.login:

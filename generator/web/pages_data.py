@@ -72,7 +72,7 @@ def _size(path: Path) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-async def data_page(request: Request) -> Response:
+def data_page(request: Request) -> Response:
     return _data_page(request)
 
 
@@ -191,7 +191,7 @@ async def upload_values(request: Request) -> Response:
                       values_name=name, values_target=target.name)
 
 
-async def form_download(request: Request) -> Response:
+def form_download(request: Request) -> Response:
     """A region's form for this year, made now from the current data."""
     from ..config import load_config
     from ..rounds import current_data, form_filename
@@ -211,7 +211,7 @@ async def form_download(request: Request) -> Response:
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
-async def values_download(request: Request) -> Response:
+def values_download(request: Request) -> Response:
     from ..config import load_config
     from .datafiles import value_files
 
@@ -224,7 +224,7 @@ async def values_download(request: Request) -> Response:
     return download(files[index])
 
 
-async def back_to_data(request: Request) -> Response:
+def back_to_data(request: Request) -> Response:
     return RedirectResponse("/data", status_code=303)
 
 
