@@ -33,8 +33,9 @@ from . import uploads
 from .accounts import ADMIN, Account, Accounts, Throttle
 from .audit import AuditLog
 from .jobs import Builds
-from .state import Busy, CityLock, Folder
+from .state import Busy, CityLock, Folder, SignedOut
 from .status import StatusCache
+from .wording import for_page
 
 HERE = Path(__file__).parent
 SESSION_HOURS = 8
@@ -56,6 +57,7 @@ class Workbench:
     status: StatusCache
     lock: CityLock
     throttle: Throttle
+    signed_out: SignedOut
 
     @classmethod
     def open(cls, config_path: Path, output: Path, login: bool) -> Workbench:
@@ -63,7 +65,8 @@ class Workbench:
         lock = CityLock(folder.lock_file)
         return cls(Path(config_path), folder, login, Accounts.load(folder.accounts),
                    AuditLog(folder.audit), Builds(config_path, folder, lock),
-                   StatusCache(config_path), lock, Throttle())
+                   StatusCache(config_path), lock, Throttle(),
+                   SignedOut(folder.root / "signed-out.json", SESSION_HOURS * 3600))
 
     def refused(self) -> dict[str, dict]:
         from .pages_data import refused_uploads
@@ -94,6 +97,8 @@ def user(request: Request) -> Account | None:
     account = b.accounts.get(name) if name else None
     if account is None or request.session.get("stamp") != session_stamp(account):
         return None        # unknown, or its password changed since: sign in again
+    if request.session.get("sid") in b.signed_out:
+        return None        # a copy of a cookie whose session was ended by 退出
     return account
 
 
@@ -411,5 +416,6 @@ def create_app(config_path: Path | str, *, login: bool = False) -> Starlette:
     app.state.bench = b
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["ADMIN"] = ADMIN
+    templates.env.filters["page_words"] = for_page
     app.state.templates = templates
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -54,7 +56,8 @@ async def login(request: Request) -> Response:
                     error="账号或密码不对。请检查后重试（区分大小写）；忘记密码请联系管理员重置。")
     b.throttle.succeeded(name, addr)
     request.session.clear()              # a new session: no fixation
-    request.session.update(user=account.name, stamp=session_stamp(account))
+    request.session.update(user=account.name, stamp=session_stamp(account),
+                           sid=secrets.token_urlsafe(16))
     b.audit.record(account.name, "登录", addr=addr)
     return RedirectResponse("/password" if account.must_change else target, status_code=303)
 
@@ -65,6 +68,8 @@ async def logout(request: Request) -> Response:
     account = user(request)
     if account is not None and b.login:
         b.audit.record(account.name, "退出", addr=client(request))
+        if request.session.get("sid"):
+            b.signed_out.end(request.session["sid"])
     request.session.clear()
     return RedirectResponse("/login" if b.login else "/", status_code=303)
 

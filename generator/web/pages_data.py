@@ -36,15 +36,14 @@ def refused_uploads(folder: Folder) -> dict[str, dict]:
         return {}
 
 
-def _note_outcome(folder: Folder, outcome, file_names: dict[str, str]) -> None:
+def _note_outcome(folder: Folder, outcome) -> None:
     """Remember which regions' forms were refused (until a good one is merged)."""
     refused = refused_uploads(folder)
     for region in outcome.merged:
         refused.pop(region, None)
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     for region, why in outcome.refused.items():
-        refused[region] = {"time": now, "file": file_names.get(region, ""),
-                           "summary": f"{now} 上传的填报表有问题：{why[:80]}"}
+        refused[region] = {"time": now, "summary": f"{now} 上传的填报表有问题：{why[:80]}"}
     atomic_write(_refused_path(folder), json.dumps(refused, ensure_ascii=False).encode("utf-8"))
 
 
@@ -99,29 +98,39 @@ async def upload_forms(request: Request) -> Response:
     form = await checked_form(request)
     files = await _received(form, "files")
     staged = uploads.stage(b.folder.uploads, files)
-    digests = "；".join(f"{n} {sha256(d)[:16]}" for n, d in files)
     try:   # in a thread: it may wait for a build, and the server must keep answering
-        return await run_in_threadpool(_merge, request, account, staged, keep_going=False,
-                                       digests=digests)
+        return await run_in_threadpool(_merge, request, account, staged, keep_going=False)
     except BaseException:
         uploads.discard(staged)
         raise
 
 
-def _merge(request: Request, account, staged: Path, keep_going: bool, digests: str) -> Response:
+def _audit_files(request: Request, account, staged: Path, outcome: str) -> None:
+    """One audit entry per uploaded file: who, when, its name and hash, what became of it."""
+    b = bench(request)
+    for path in sorted(p for p in staged.iterdir() if not p.name.startswith(".")):
+        b.audit.record(account.name, "上传填报表", f"{path.name}：{outcome}",
+                       sha256=sha256(path.read_bytes()), addr=client(request))
+
+
+def _merge(request: Request, account, staged: Path, keep_going: bool) -> Response:
+    from ..errors import ReportError
     from .datafiles import check_owner, merge_forms
 
     b = bench(request)
-    if not account.is_admin:
-        check_owner(b.config_path, staged, account.region)
-    with b.lock.held(f"{account.name}上传的填报表合并", wait=15):
-        outcome = merge_forms(b.config_path, staged, keep_going=keep_going)
-    names = {r: "" for r in (*outcome.merged, *outcome.refused)}
-    _note_outcome(b.folder, outcome, names)
+    step = "确认只合并没有问题的" if keep_going else "上传"
+    try:
+        if not account.is_admin:
+            check_owner(b.config_path, staged, account.region)
+        with b.lock.held(f"{account.name}上传的填报表合并", wait=15):
+            outcome = merge_forms(b.config_path, staged, keep_going=keep_going)
+    except ReportError as exc:
+        _audit_files(request, account, staged, f"{step}，被拒绝：{exc.message[:80]}")
+        raise
+    _note_outcome(b.folder, outcome)
     b.status.forget()
-    b.audit.record(account.name, "上传填报表",
-                   ("合并" if outcome.merged and (outcome.ok or keep_going) else "未合并")
-                   + f"：{digests}", addr=client(request))
+    merged = bool(outcome.merged) and (outcome.ok or keep_going)
+    _audit_files(request, account, staged, f"{step}，" + ("已合并" if merged else "有问题，未合并"))
     pending = ""
     if not outcome.ok and outcome.held and not keep_going:
         pending = staged.name           # kept for the confirmation, removed after it
@@ -144,8 +153,7 @@ async def confirm_forms(request: Request) -> Response:
         raise WebError("这次上传已过期或不存在。请重新上传填报表。")
     owner.unlink()
     try:
-        return await run_in_threadpool(_merge, request, account, staged, keep_going=True,
-                                       digests="确认合并没有问题的填报表")
+        return await run_in_threadpool(_merge, request, account, staged, keep_going=True)
     finally:
         uploads.discard(staged)
 

@@ -117,3 +117,31 @@ class CityLock:
     @property
     def busy(self) -> bool:
         return self._lock.locked()
+
+
+class SignedOut:
+    """Sessions ended by 退出: a session lives in its signed cookie, so a copy of the cookie
+    taken before logging out would stay valid until it expires; its id is kept here (on
+    disk, for the cookie's lifetime) and refused."""
+
+    def __init__(self, path: Path, lifetime: float) -> None:
+        self.path, self.lifetime = path, lifetime
+        self._lock = threading.Lock()
+        try:
+            import json
+
+            self._ended = {str(k): float(v) for k, v in json.loads(path.read_text("utf-8")).items()}
+        except (OSError, ValueError, AttributeError):
+            self._ended = {}
+
+    def __contains__(self, session_id: object) -> bool:
+        return isinstance(session_id, str) and session_id in self._ended
+
+    def end(self, session_id: str) -> None:
+        import json
+
+        now = time.time()
+        with self._lock:
+            self._ended = {k: t for k, t in self._ended.items() if now - t < self.lifetime}
+            self._ended[session_id] = now
+            atomic_write(self.path, json.dumps(self._ended).encode("ascii"))

@@ -369,3 +369,17 @@ def test_audit_log_lists_logins_uploads_builds_and_downloads(shared, built):
     assert any("全部报告" in row for row in find("管理员", "下载"))
     # a county does not see the log
     assert county.get("/accounts").status_code == 403
+
+
+def test_a_cookie_copied_before_logout_is_refused_after_it(shared):
+    """The session lives in its signed cookie: 退出 must end a copy of it too (another
+    browser, or someone who took the cookie), while the account can sign in again."""
+    c = shared.admin()
+    cookie = c.cookies.get("reportgen_session")
+    assert cookie
+    r = c.post("/logout", data={"csrf": csrf(c, "/")})
+    assert r.status_code == 303
+    thief = client(shared.app)
+    thief.cookies.set("reportgen_session", cookie)
+    assert thief.get("/accounts").status_code == 303          # to the login page
+    assert shared.admin().get("/accounts").status_code == 200  # signing in again works
