@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from generator.cli import main
 from generator.rounds.collect import collect, read_collected, recorded_changes
-from tests.sample import copy_sample
+from tests.sample import copy_sample, form_columns, strip_year
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2025
@@ -47,27 +47,7 @@ def sample_values() -> dict[tuple[str, object, str], object]:
 
 def strip_report_year(sample: Path) -> None:
     """Remove the report year's rows from the values workbook and the texts file."""
-    path = sample / "data/指标数据.xlsx"
-    src = load_workbook(path)["指标数据"]
-    rows = [r for r in src.iter_rows(values_only=True) if r[1] != YEAR]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "指标数据"
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    texts = sample / "data/地区文字材料.csv"
-    head = texts.read_text(encoding="utf-8-sig").splitlines()[0]
-    texts.write_text("\ufeff" + head + "\n", encoding="utf-8")
-
-
-def columns(ws) -> tuple[int, dict[str, int]]:
-    """The header row of a form sheet and its columns by header text, found as a user would."""
-    for row in ws.iter_rows(min_row=1, max_row=10):
-        names = {str(c.value): c.column for c in row if c.value is not None}
-        if "指标代码" in names:
-            return row[0].row, names
-    raise AssertionError("no header row")
+    strip_year(sample, YEAR)
 
 
 def fill(path: Path, values: dict, region: str, year: int = YEAR, edit=None) -> None:
@@ -75,7 +55,7 @@ def fill(path: Path, values: dict, region: str, year: int = YEAR, edit=None) -> 
     wb = load_workbook(path)
     for sheet in ("填报", "文字材料"):
         ws = wb[sheet]
-        head, cols = columns(ws)
+        head, cols = form_columns(ws)
         for r in range(head + 1, ws.max_row + 1):
             code = ws.cell(row=r, column=cols["指标代码"]).value
             if code and (region, year, code) in values:
@@ -87,7 +67,7 @@ def fill(path: Path, values: dict, region: str, year: int = YEAR, edit=None) -> 
 
 def cell_of(path: Path, code: str, column: str = f"{YEAR}年", sheet: str = "填报") -> str:
     ws = load_workbook(path)[sheet]
-    head, cols = columns(ws)
+    head, cols = form_columns(ws)
     for r in range(head + 1, ws.max_row + 1):
         if ws.cell(row=r, column=cols["指标代码"]).value == code:
             return ws.cell(row=r, column=cols[column]).coordinate

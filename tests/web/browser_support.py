@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sample import form_columns
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome",
                        "google-chrome-stable")
@@ -119,15 +121,6 @@ def start_server(config: Path, log: Path, attempts: int = 3) -> Server:
 
 
 # --- the county form, as a person with Excel edits it ------------------------------------------
-
-def form_columns(ws) -> tuple[int, dict[str, int]]:
-    """The header row of the input sheet and its columns by header text."""
-    for row in ws.iter_rows(min_row=1, max_row=10):
-        names = {str(c.value): c.column for c in row if c.value is not None}
-        if "指标代码" in names:
-            return row[0].row, names
-    raise AssertionError("the form's input sheet has no header row with 指标代码")
-
 
 def input_cell(path: Path, code: str, column: str) -> tuple[str, str]:
     """The coordinate of indicator `code`'s cell in `column` (e.g. 2025年) of the input sheet,

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
-from tests.sample import copy_sample
+from tests.sample import copy_sample, strip_year
 
 CITY = "临江市"
 COUNTIES = ["江城区", "东湖区", "西山区", "临川县", "青石县", "白沙县", "云岭县", "安平市"]
@@ -62,7 +62,7 @@ def base(tmp_path_factory) -> Base:
             data, prefilled = build_form(cfg, ds, region)
             assert prefilled > 50
             (forms / f"{region}.xlsx").write_bytes(data)
-        strip_year(city, BY_FORM)
+        strip_year(city, YEAR, BY_FORM)
         build(city / "report.yaml", all_regions=True)
         _BASE["base"] = Base(city, forms)
     return _BASE["base"]
@@ -72,23 +72,6 @@ def clone(b: Base, dest: Path) -> Path:
     """A private copy of the base city (its reports included); returns its report.yaml."""
     shutil.copytree(b.city, dest)
     return dest / "report.yaml"
-
-
-def strip_year(city: Path, regions, year: int = YEAR) -> None:
-    """Remove `regions`' values of `year` from the values workbook and the texts file."""
-    path = city / VALUES
-    src = load_workbook(path)["指标数据"]
-    rows = [r for r in src.iter_rows(values_only=True) if not (r[0] in regions and r[1] == year)]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "指标数据"
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    texts = city / "data/地区文字材料.csv"
-    lines = texts.read_text(encoding="utf-8-sig").splitlines()
-    kept = [line for line in lines if not any(line.startswith(f"{r},{year},") for r in regions)]
-    texts.write_text("\ufeff" + "\n".join(kept) + "\n", encoding="utf-8")
 
 
 def set_input(data: bytes, code: str, value, sheet: str = "填报") -> tuple[bytes, str]:
