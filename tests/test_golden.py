@@ -1,4 +1,6 @@
-"""The rendered narrative of the sample city and one county equals the reviewed golden text.
+"""The rendered narrative of the sample city and one county equals the reviewed golden text,
+and every document of the sample equals, part by part, the one the golden digests record
+(tests/golden/docx.sha256.json): a refactoring leaves the output byte-identical.
 
 After a deliberate change to templates or sample data, run `make golden` and review the diff.
 """
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import gather
+from tests.docx_digest import sample_digests
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -31,3 +34,15 @@ def test_narrative_matches_golden(job, index, region):
                     f"golden: {old[first] if first < len(old) else '<无>'}\n"
                     f"actual: {new[first] if first < len(new) else '<无>'}\n"
                     "如属有意修改，请运行 make golden 并审阅 diff。")
+
+
+def test_documents_match_their_golden_digests(monkeypatch):
+    import json
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)   # the date comes from report.yaml
+    expected = json.loads((GOLDEN / "docx.sha256.json").read_text(encoding="utf-8"))
+    actual = sample_digests(ROOT / "report.yaml")
+    changed = sorted(name for name in expected if actual.get(name) != expected[name])
+    assert set(actual) == set(expected), "the sample's regions changed: run make golden"
+    assert not changed, (f"{'、'.join(changed)}的文档与 tests/golden/docx.sha256.json 不同。"
+                         "如属有意修改，请运行 make golden 并审阅 diff。")
