@@ -79,6 +79,7 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
     failed: dict[str, list[Problem]] = {}
     if errors and lenient and all(p.region for p in errors):
         for p in errors:
+            assert p.region is not None  # all name one: checked just above
             failed.setdefault(p.region, []).append(p)
         problems = [p for p in problems if not p.is_error]
     elif errors:

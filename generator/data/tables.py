@@ -208,7 +208,7 @@ def _decode(data: bytes) -> str | None:
     Zero bytes mean UTF-16 without a BOM (no UTF-8 or GBK text has them): little- or
     big-endian by where they fall; a file that then does not read as plain text is binary."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
+        encodings: tuple[str, ...] = ("utf-16",)
     elif b"\x00" in data[:4096]:
         head = data[:4096]
         encoding = "utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"

@@ -48,7 +48,8 @@ def county_sums(indicators: dict[str, Indicator], regions: list[Region],
     for code, ind in indicators.items():
         if ind.combine not in _COMBINED or not ind.numeric or ind.derived:
             continue
-        weight = indicators.get(ind.weight) if ind.combine is Combine.WEIGHTED else None
+        weight = (indicators.get(ind.weight)
+                  if ind.combine is Combine.WEIGHTED and ind.weight is not None else None)
         if ind.combine is Combine.WEIGHTED and (weight is None or not weight.numeric):
             continue  # the catalog check reports a weight that is not a numeric indicator
         for year in years:
@@ -66,13 +67,14 @@ def county_sums(indicators: dict[str, Indicator], regions: list[Region],
                     out.append(_unchecked(ind, weight, year, city, top, lacking, no_weight,
                                           len(counties)))
                 continue
-            nums = [float(p.value) for p in parts]
+            # none is missing now (`lacking` is empty), nor a weight (`no_weight`)
+            nums = [float(p.value) for p in parts if p is not None]
             if ind.combine is Combine.SUM:  # as entered: 0.1 + 0.2 is 0.3, not 0.30000000000000004
                 combined = float(sum(Decimal(repr(n)) for n in nums))
             elif ind.combine is Combine.MEAN:
                 combined = sum(nums) / len(nums)
             else:
-                ws = [float(w.value) for w in weights]
+                ws = [float(w.value) for w in weights if w is not None]
                 if sum(ws) == 0:
                     continue
                 combined = sum(n * w for n, w in zip(nums, ws, strict=True)) / sum(ws)
@@ -91,6 +93,7 @@ def _how(ind: Indicator, weight: Indicator | None) -> str:
         return "合计"
     if ind.combine is Combine.MEAN:
         return "平均"
+    assert weight is not None  # Combine.WEIGHTED always has one
     return f"按「{weight.name}」加权平均"
 
 
@@ -239,6 +242,7 @@ def default_targets(indicators: dict[str, Indicator], regions: list[Region],
                 lacking.setdefault(codes, []).append(r.name)
     for codes, names in lacking.items():
         first = indicators[codes[0]]
+        assert first.target is not None  # one of with_target
         unit = first.unit if first.unit not in ("", "%") else ""
         out.append(Problem(
             Location(first.location.file if first.location else "指标目录", column="规划目标"),
@@ -275,9 +279,10 @@ def derive_city_sums(indicators: dict[str, Indicator], regions: list[Region],
             if (city.name, year, code) in values:
                 continue
             parts = [values.get((c, year, code)) for c in counties]
-            if any(v is None or not isinstance(v.value, (int, float)) for v in parts):
+            nums = [v.value for v in parts if v is not None and isinstance(v.value, (int, float))]
+            if len(nums) < len(parts):
                 continue
-            total = sum(v.value for v in parts)
+            total = sum(nums)
             values[(city.name, year, code)] = Value(city.name, year, code, total,
                                                     source="各县（市、区）合计")
             filled.append(year)
