@@ -91,13 +91,16 @@ def _read_row(row: Row, catalog: Catalog | None, regions: Regions | None,
                 "同一地区、同一年度、同一指标只能有一行：请删除重复的一行，或改正地区、年度、指标代码")
             return out
         found.seen[key] = row
+    # region None without a problem here: a broken region's row, its regions-file error stops
+    # the build; its values are not kept (they were, under None, and made year-jump warnings)
     if year == TARGET:
         target = _target(row, indicator, bad)
-        if not out and target is not None:
+        if not out and target is not None and region is not None:
             found.targets[(region, code)] = target
         return out
     value = _value(row, indicator, catalog, bad)
-    if not out and value is not None and indicator is not None:
+    if (not out and value is not None and indicator is not None and region is not None
+            and isinstance(year, int)):
         found.values[(region, year, code)] = Value(
             region, year, code, value, source=text(row.get("source")), location=row.loc("value"))
     return out
@@ -175,7 +178,7 @@ def _region(row: Row, regions: Regions | None, bad) -> str | None:
         return None
     if name is None:
         guess = closest(written, [*regions.names(), *regions.aliases], cutoff=0.4)
-        guess = regions.aliases.get(guess, guess)
+        guess = regions.aliases.get(guess, guess) if guess is not None else None
         maybe = f"（是否应为「{guess}」？）" if guess else ""
         bad("region", f"地区「{written}」不在地区表中{maybe}",
             (f"请改为「{guess}」；" if guess else "请改为地区表中已有的地区名称；")
@@ -249,6 +252,7 @@ def _value(row: Row, indicator, catalog: Catalog | None, bad):
     raw = row.get("value")
     column = row.table.column("value")
     if indicator is not None and indicator.derived:
+        assert catalog is not None  # the indicator is the catalog's
         bad("value", f"「{indicator.name}」由分子、分母指标自动计算，不需要填写",
             "请删除这一行（系统会用「{}」÷「{}」计算）".format(
                 *(catalog.names.get(c, c) for c in (indicator.numerator, indicator.denominator))))
