@@ -22,7 +22,6 @@ import math
 import os
 import re
 import tempfile
-import unicodedata
 import warnings
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from generator.chartspec import (
 )
 from generator.errors import LayoutError
 from generator.output import file_mode
+from generator.text import NO_LINE_START, is_wide, may_break
 
 # Bump whenever a change here alters the pixels: it is part of every cache key.
 RENDERER_VERSION = "1"
@@ -241,25 +241,26 @@ def _glyph(message: str) -> str:
 # ---------------------------------------------------------------- layout helpers
 
 def _em(text: str) -> float:
-    """Width of the widest line of `text` in em: CJK, full-width and ambiguous (“”…, which the
-    CJK font draws full-width) 1, others about 0.6."""
-    return max((sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.6 for c in line)
+    """Width of the widest line of `text` in em: wide characters (`generator.text.is_wide`:
+    CJK, full-width, and ambiguous ones like “”… that the CJK font draws full-width) 1,
+    others about 0.6."""
+    return max((sum(1.0 if is_wide(c) else 0.6 for c in line)
                 for line in text.split("\n")), default=0.0)
 
 
-_NO_LINE_START = set("）」』》〉】〕”’、，。；：！？%％·…)")
-_NO_LINE_END = set("（「『《〈【〔“‘(")
-
-
 def _greedy(tokens: list[str], width: float) -> list[str]:
-    """Fill lines up to `width` em; closing punctuation hangs on the line before it, and an
-    opening bracket moves on to the line after it."""
+    """Fill lines up to `width` em, breaking only where `generator.text.may_break` allows:
+    closing punctuation hangs on the line before it (past `width`), and opening brackets
+    move on to the line after it."""
     lines = [""]
     for token in tokens:
-        if lines[-1] and token not in _NO_LINE_START and _em(lines[-1] + token) > width + 1e-9:
-            carry = lines[-1][-1] if lines[-1][-1] in _NO_LINE_END else ""
-            lines[-1] = lines[-1][: len(lines[-1]) - len(carry)]
-            lines.append(carry)
+        line = lines[-1]
+        if line and token[0] not in NO_LINE_START and _em(line + token) > width + 1e-9:
+            cut = len(line)
+            while cut and not may_break(line[cut - 1], (line + token)[cut]):
+                cut -= 1
+            if cut:
+                lines[-1:] = [line[:cut], line[cut:]]
         lines[-1] += token
     return [line for line in lines if line]
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import replace
 
 from ..model import Location, Problem
+from ..text import display_width, may_break  # display_width: also generator.data's
 
 HEADERS = ("级别", "位置", "问题", "处理建议")
 # Problems of one kind (same fix) beyond this many are listed as 同类问题共N处，前20处如下, and
@@ -15,18 +15,6 @@ GAP = "  "
 # Share of the free width each wrapped column may take when the table is too wide.
 _SHARES = (0.28, 0.38, 0.34)
 _MIN_COLUMN = 12
-_NO_START = "，。、；：！？）」』”》,.;:!?)%"
-_NO_END = "（「『“《("
-
-
-def display_width(text: str) -> int:
-    """Columns a string takes in a terminal: CJK and full-width characters count two."""
-    total = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return total
 
 
 def place(location: Location | None) -> str:
@@ -200,7 +188,7 @@ def _break_before(para: str, start: int, cut: int) -> int:
                 word -= 1
             if word > start:
                 cut = word
-        while cut > start + 1 and (para[cut] in _NO_START or para[cut - 1] in _NO_END):
+        while cut > start + 1 and not may_break(para[cut - 1], para[cut]):
             cut -= 1
         if cut == before:
             return cut

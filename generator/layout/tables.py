@@ -20,6 +20,7 @@ from generator.layout import _xml as x
 from generator.layout.profile import Profile
 from generator.layout.styles import table_style_ids
 from generator.layout.title import title_width
+from generator.text import may_break
 
 CELL_MARGIN = 85          # twips left and right of the cell text (1.5 mm)
 _SLACK = 60               # twips of safety per column: real glyphs are not exactly ½ or 1 字
@@ -27,9 +28,8 @@ _SIZES = (14.0, 12.0, 10.5, 9.0)  # 四号, 小四, 五号, 小五
 _TEXT_MIN = 8.0           # 字: a left-aligned text column narrower than this reads badly
 ALERT_FILL = "D9D9D9"
 _JC = {"left": "left", "center": "center", "centre": "center", "right": "right"}
-# pieces a line may not break inside: a run of Latin letters and digits (a figure), or one
-# character, with opening punctuation kept before it and closing punctuation after it
-_PIECE = re.compile(r"[（「《【“‘]*(?:[A-Za-z0-9.,%+\-]+|.)[）」》】”’、，。：；！？%]*", re.S)
+# a run of Latin letters and digits (a figure) that a line may not break inside, or one character
+_PIECE = re.compile(r"[A-Za-z0-9.,%+\-]+|.", re.S)
 
 
 def check_table(data: TableData, label: str) -> None:
@@ -186,7 +186,7 @@ def balanced_lines(text: str, room: float) -> str:
     count = math.ceil(width / room)
     goal = width / count
     lines, line, used = [], "", 0.0
-    for piece in _PIECE.findall(text):
+    for piece in _pieces(text):
         size = title_width(piece)
         if line and used + size / 2 > goal * (len(lines) + 1) and len(lines) < count - 1:
             lines.append(line)
@@ -197,6 +197,18 @@ def balanced_lines(text: str, room: float) -> str:
     if any(title_width(t) > room for t in lines):
         return text
     return "\n".join(lines)
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` cut where a line may break: between figures and characters, except where
+    kinsoku forbids it (opening punctuation stays with what follows, closing with what precedes)."""
+    pieces: list[str] = []
+    for piece in _PIECE.findall(text):
+        if pieces and not may_break(pieces[-1][-1], piece[0]):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def _cell(tr, text: str, width: int, style: str, jc: str | None, alert: bool,

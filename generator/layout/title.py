@@ -1,7 +1,8 @@
 """Pure text geometry: title line breaks and the 署名/成文日期 indents, in 字 (character widths).
 
 No python-docx here, so it is cheap to unit-test. Widths count a full-width character as
-1 字 and an ASCII character (digits, Latin letters, the period) as ½ 字.
+1 字 and any other (digits, Latin letters, the period) as ½ 字; which characters are
+full-width, and the kinsoku rules, come from `generator.text`.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 import math
 from itertools import pairwise
 
-# Characters a line must not start with / end with (kinsoku), as Word's defaults for Chinese.
-_NO_START = set("，。、；：？！）》」』”’〕］｝…—～％·.,;:?!)]}%")
-_NO_END = set("（《「『“‘〔［｛([{")
+from generator.text import is_wide, may_break
+
 # A break before one of these words reads naturally: 《规划》 / 实施情况的中期评估报告.
 TAIL_WORDS = ("实施", "中期", "评估", "报告", "情况", "总结", "自查", "工作", "关于", "的通知",
               "的意见", "的报告", "的决定", "的函")
@@ -22,8 +22,8 @@ _EXTRA_LINE = 10.0  # cost of one line more than the fewest possible
 
 
 def text_width(text: str) -> float:
-    """Width of `text` in 字: ASCII counts ½, everything else 1."""
-    return sum(0.5 if ord(c) < 128 else 1.0 for c in text)
+    """Width of `text` in 字: a wide character (`generator.text.is_wide`) 1, any other ½."""
+    return sum(1.0 if is_wide(c) else 0.5 for c in text)
 
 
 def title_width(text: str) -> float:
@@ -108,7 +108,7 @@ def _break_cost(title: str, i: int) -> float:
     if i <= 0 or i >= len(title):
         return math.inf
     before, after = title[i - 1], title[i]
-    if after in _NO_START or before in _NO_END:
+    if not may_break(before, after):
         return math.inf
     if before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
         return math.inf  # inside a number or a Latin word
