@@ -37,6 +37,7 @@ from generator.chartspec import (
 )
 from generator.errors import LayoutError
 from generator.output import file_mode
+from generator.png import is_whole_png
 from generator.text import NO_LINE_START, is_wide, may_break
 
 # Bump whenever a change here alters the pixels: it is part of every cache key.
@@ -145,12 +146,12 @@ def _mpl_version() -> str:
 
 
 def _read_cached(path: Path) -> bytes | None:
-    """A cached image, or None when absent or not a PNG (then it is simply drawn again)."""
+    """A cached image, or None when absent or not a whole PNG (then it is simply drawn again)."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    return data if data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82") else None
+    return data if is_whole_png(data) else None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -268,6 +268,15 @@ def test_a_damaged_cache_file_is_drawn_again(tmp_path):
     assert png == charts.render_chart(TREND) and path.read_bytes() == png
 
 
+def test_a_cache_file_damaged_inside_is_drawn_again(tmp_path):
+    """Its ends look right (signature, IEND), but a chunk fails its CRC (generator.png)."""
+    good = charts.render_chart(TREND)
+    path = tmp_path / f"{charts.cache_key(TREND)}.png"
+    path.write_bytes(good[:100] + bytes([good[100] ^ 1]) + good[101:])
+    charts.clear_cache()
+    assert charts.render_charts({"t": TREND}, cache_dir=tmp_path)["t"] == good == path.read_bytes()
+
+
 def test_unwritable_cache_dir_is_a_layout_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")

@@ -3,42 +3,25 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
+from generator import png
 from generator.errors import LayoutError
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EMU_PER_TWIP = 635
 TYPE_WIDTH_EMU = 156 * 36_000   # the standard's 156 mm; the margins in twips give 0.016 mm more
 
 
 def png_size(data: bytes, label: str) -> tuple[int, int]:
-    """(width, height) in pixels of a complete, uncorrupted PNG; LayoutError otherwise.
-
-    Every chunk's length and CRC are checked and IEND must be present, so a truncated
-    file fails here, with the figure named, rather than in Word.
-    """
-    if not isinstance(data, (bytes, bytearray)) or not data.startswith(PNG_SIGNATURE):
-        raise LayoutError(f"{label}的图片不是 PNG 文件，请检查图表生成步骤。")
-    pos, size, seen_end = len(PNG_SIGNATURE), None, False
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        end = pos + 8 + length + 4
-        if end > len(data):
-            break
-        body = data[pos + 4:pos + 8 + length]
-        if zlib.crc32(body) != struct.unpack(">I", data[end - 4:end])[0]:
-            raise LayoutError(f"{label}的图片已损坏（{kind.decode('latin-1')} 数据块校验失败），请重新生成图表。")
-        if kind == b"IHDR" and length >= 8:
-            size = struct.unpack(">II", body[4:12])
-        if kind == b"IEND":
-            seen_end = True
-            break
-        pos = end
-    if size is None or not seen_end or size[0] == 0 or size[1] == 0:
-        raise LayoutError(f"{label}的图片不完整或已损坏，请重新生成图表。")
-    return size
+    """(width, height) in pixels of a complete, uncorrupted PNG (`generator.png.png_size`);
+    LayoutError naming the figure (`label`) otherwise, rather than a failure in Word."""
+    try:
+        return png.png_size(data)
+    except png.PngError as exc:
+        if exc.reason == "signature":
+            raise LayoutError(f"{label}的图片不是 PNG 文件，请检查图表生成步骤。") from None
+        if exc.reason == "crc":
+            raise LayoutError(f"{label}的图片已损坏（{exc.chunk} 数据块校验失败），请重新生成图表。") from None
+        raise LayoutError(f"{label}的图片不完整或已损坏，请重新生成图表。") from None
 
 
 def fit(size_px: tuple[int, int], max_width: int, max_height: int) -> tuple[int, int]:

@@ -8,19 +8,13 @@ lines, the title, the 署名 block and each attachment starting a new page.
 from __future__ import annotations
 
 import math
-import struct
 
+from generator import png
 from generator.blocks import Attachment, Figure, Heading, PageBreak, Paragraph, Table
 from generator.layout.profile import Profile
 from generator.layout.title import break_title, title_width
 
 _TABLE_ROW_LINES = 1.5
-
-
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    if len(data) >= 24 and data[:8] == b"\x89PNG\r\n\x1a\n":
-        return struct.unpack(">II", data[16:24])
-    return None
 
 
 def _lines(text: str, per_line: float, indent: float = 2.0) -> int:
@@ -46,8 +40,11 @@ def estimate_pages(blocks: list, title: str, images: dict[str, bytes],
         if isinstance(b, (Heading, Paragraph)):
             add = _lines(b.text, per_line)
         elif isinstance(b, Figure):
-            size = _png_size(images.get(b.key, b""))
-            height = p.type_width * size[1] / size[0] if size else p.type_width / 2
+            try:
+                w, h = png.png_size(images.get(b.key, b""))
+                height = p.type_width * h / w
+            except png.PngError:    # the layout names the bad image; here half a page
+                height = p.type_width / 2
             add = math.ceil(height / p.line_pitch) + 1
         elif isinstance(b, Table):
             rows = len(b.data.rows) + 1 if b.data else 2

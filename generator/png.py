@@ -1,0 +1,59 @@
+"""Reading a PNG: the one check that an image is whole, and its size. Used by the chart cache
+(a damaged cached image is drawn again), the layout (a damaged image is a message naming the
+figure) and the page estimate."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class PngError(ValueError):
+    """Not a whole PNG. `reason`: "signature" (not a PNG at all), "crc" (the chunk `chunk`
+    fails its check) or "incomplete" (cut short, or no size)."""
+
+    def __init__(self, reason: str, chunk: str = ""):
+        super().__init__(f"{reason} {chunk}".strip())
+        self.reason = reason
+        self.chunk = chunk
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of a complete, uncorrupted PNG; PngError otherwise.
+
+    Every chunk's length and CRC are checked and IEND must be present, so a truncated or
+    damaged file is found here rather than in Word.
+    """
+    if not isinstance(data, (bytes, bytearray)) or not data.startswith(SIGNATURE):
+        raise PngError("signature")
+    pos, seen_end = len(SIGNATURE), False
+    size: tuple[int, int] | None = None
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        end = pos + 8 + length + 4
+        if end > len(data):
+            break
+        body = data[pos + 4:pos + 8 + length]
+        if zlib.crc32(body) != struct.unpack(">I", data[end - 4:end])[0]:
+            raise PngError("crc", kind.decode("latin-1"))
+        if kind == b"IHDR" and length >= 8:
+            width, height = struct.unpack(">II", body[4:12])
+            size = (width, height)
+        if kind == b"IEND":
+            seen_end = True
+            break
+        pos = end
+    if size is None or not seen_end or size[0] == 0 or size[1] == 0:
+        raise PngError("incomplete")
+    return size
+
+
+def is_whole_png(data: bytes) -> bool:
+    """Whether `data` is a complete, uncorrupted PNG (see `png_size`)."""
+    try:
+        png_size(data)
+    except PngError:
+        return False
+    return True

@@ -1,0 +1,54 @@
+"""generator/png.py: the one PNG reader, used by the chart cache, the layout and the page estimate."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import pytest
+
+from generator.blocks import Figure
+from generator.errors import LayoutError
+from generator.layout import figures
+from generator.layout.pages import estimate_pages
+from generator.png import SIGNATURE, PngError, is_whole_png, png_size
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _png(width: int = 300, height: int = 200) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    row = b"\x00" + b"\xff" * width
+    return (SIGNATURE + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(row * height))
+            + _chunk(b"IEND", b""))
+
+
+def test_size_of_a_whole_png():
+    assert png_size(_png(300, 200)) == (300, 200) and is_whole_png(_png())
+
+
+@pytest.mark.parametrize(("damage", "reason"), [
+    (lambda d: b"GIF89a" + d[6:], "signature"),
+    (lambda d: d[:50] + bytes([d[50] ^ 1]) + d[51:], "crc"),   # a flipped bit in IDAT
+    (lambda d: d[:-12], "incomplete"),                          # cut short: no IEND
+    (lambda d: SIGNATURE + _chunk(b"IEND", b""), "incomplete"),  # no IHDR
+    (lambda d: _png(0, 5), "incomplete"),
+])
+def test_a_damaged_png_is_refused_and_the_layout_names_the_figure(damage, reason):
+    data = damage(_png())
+    with pytest.raises(PngError) as caught:
+        png_size(data)
+    assert caught.value.reason == reason and not is_whole_png(data)
+    words = {"signature": "不是 PNG 文件", "crc": "IDAT 数据块校验失败", "incomplete": "不完整或已损坏"}
+    with pytest.raises(LayoutError, match=f"图1的图片.*{words[reason]}"):
+        figures.png_size(data, "图1")
+
+
+def test_the_page_estimate_reads_the_same_size():
+    blocks = [Figure("a", "图")]
+    tall, flat = estimate_pages(blocks * 8, "题", {"a": _png(100, 300)}), \
+        estimate_pages(blocks * 8, "题", {"a": _png(300, 100)})
+    assert tall > flat
+    assert estimate_pages(blocks * 8, "题", {"a": b"broken"}) >= 1   # a bad image: no crash
