@@ -113,6 +113,15 @@ class _Group(click.Group):
         except click.UsageError as exc:
             raise _chinese(exc, ctx) from None
 
+    def invoke(self, ctx: click.Context):
+        """A ReportError that escapes a command's `_run` still ends as one Chinese line."""
+        from .errors import ReportError
+
+        try:
+            return super().invoke(ctx)
+        except ReportError as exc:
+            _report_error(exc)
+
     def resolve_command(self, ctx: click.Context, args: list[str]):
         try:
             return super().resolve_command(ctx, args)
@@ -163,17 +172,25 @@ config_option = click.option("-c", "--config", "config", default="report.yaml", 
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="出错时显示技术细节（供维护人员排查）。")
 
 
+def _report_error(exc, verbose: bool = False):
+    """Print one of the library's expected failures (a ReportError) in Chinese and exit."""
+    if verbose:
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
+    click.echo(f"错误：{exc.format_message()}", err=True)
+    sys.exit(exc.exit_code)
+
+
 def _run(verbose: bool, fn, *args, **kwargs):
-    """Call the library; expected failures print their Chinese message, anything else a short note."""
+    """Call the library; expected failures print their Chinese message, anything else a short note.
+
+    The library's errors are plain exceptions that click knows nothing about: this is where
+    they become a message and an exit code."""
     from .errors import ReportError
 
     try:
         return fn(*args, **kwargs)
     except ReportError as exc:
-        if verbose:
-            traceback.print_exc()
-        click.echo(f"错误：{exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
+        _report_error(exc, verbose)
     except KeyboardInterrupt:  # the library has removed its temporary files on the way out
         click.echo(INTERRUPTED, err=True)
         sys.exit(130)

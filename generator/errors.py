@@ -1,18 +1,24 @@
-"""The error hierarchy. Every message a user sees is Chinese and says what to do next."""
+"""The error hierarchy. Every message a user sees is Chinese and says what to do next.
+
+The library raises these and never prints them: the command line (generator/cli.py) and the
+web workbench (generator/web/) each catch `ReportError` and show its message their own way.
+"""
 
 from __future__ import annotations
 
-import click
 
-
-class ReportError(click.ClickException):
+class ReportError(Exception):
     """Base of all expected failures; the CLI prints the message and exits with `exit_code`."""
 
     exit_code = 1
 
     def __init__(self, message: str, problems: list | None = None):
         super().__init__(message)
+        self.message = message
         self.problems = list(problems or [])
+
+    def __str__(self) -> str:
+        return self.message     # the message may be extended after raising (build.py adds to it)
 
     def format_message(self) -> str:
         return self.message
