@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fmt
 from .blocks import Attachment, DocumentMeta, Figure, Paragraph, Run
+from .clock import build_time
 from .config import ReportConfig, load_config
 from .errors import DataError, ReportError
 from .figures import chart_specs
@@ -115,11 +114,7 @@ def select_regions(ds: Dataset, names: list[str] | None, all_regions: bool) -> l
 
 
 def document_meta(cfg: ReportConfig, region: Region, narrative: Narrative) -> DocumentMeta:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        created = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    else:
-        created = f"{cfg.date.isoformat()}T00:00:00Z"
+    created = build_time(cfg.date).strftime("%Y-%m-%dT%H:%M:%SZ")
     attachments = [b.title for b in narrative.blocks if isinstance(b, Attachment)]
     organ = cfg.organ_for(region)
     # 版头/版记 name the issuing body like the signature does: full name, or {organ} itself.

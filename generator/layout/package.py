@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
 import zipfile
 
+from generator.clock import build_time
 from generator.errors import LayoutError
 
 _DROP = {
@@ -32,7 +32,8 @@ def new_document():
 
 
 def timestamp(created: str) -> _dt.datetime:
-    """The document's time: `created` (ISO 8601), else SOURCE_DATE_EPOCH, else 1980-01-01 (UTC)."""
+    """The document's time: `created` (ISO 8601), else `generator.clock.build_time`
+    (SOURCE_DATE_EPOCH, else 1980-01-01), in UTC."""
     if created:
         try:
             value = _dt.datetime.fromisoformat(created.strip().replace("Z", "+00:00"))
@@ -43,11 +44,7 @@ def timestamp(created: str) -> _dt.datetime:
         if value.tzinfo is not None:
             value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
         return max(value, _EPOCH)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        value = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).replace(tzinfo=None)
-        return max(value, _EPOCH)
-    return _EPOCH
+    return max(build_time(_EPOCH), _EPOCH)   # zip entries cannot be older than 1980
 
 
 def set_core_properties(document, *, title: str, author: str, when: _dt.datetime) -> None:
