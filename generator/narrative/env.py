@@ -228,6 +228,72 @@ def _decode(filename: str, data: bytes) -> str:
 
 # --- the environment ---------------------------------------------------------------------
 
+def _budget_loops_and_text(tree, nodes) -> None:
+    """Every {% for %} iterates through budget_loop (environment attribute, the node Jinja
+    provides for extension callbacks), so that even an empty loop is counted; every piece of a
+    ~ concatenation goes through budget_text."""
+    for loop in tree.find_all(nodes.For):
+        loop.iter = nodes.Call(nodes.EnvironmentAttribute("budget_loop"), [loop.iter],
+                               [], None, None, lineno=loop.iter.lineno)
+    for concat in tree.find_all(nodes.Concat):
+        concat.nodes = [nodes.Call(nodes.EnvironmentAttribute("budget_text"), [n],
+                                   [], None, None, lineno=n.lineno) for n in concat.nodes]
+
+
+def _check_binop(operator: str, left, right) -> None:
+    """Refuse a *, ** or + whose result would be too large, before it is computed."""
+    if operator == "*":
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(n, int) \
+                    and len(seq) * n > MAX_ITEMS:
+                raise BudgetExceeded(f"用 * 重复得到的字符串或列表过长（{len(seq)} 个字符或项重复 {n} 次，"
+                                     f"最多 {MAX_ITEMS} 个）。请检查 * 后面的数字是否写错")
+    elif operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 \
+                and right * math.log2(abs(left)) > MAX_POWER_BITS:
+            raise BudgetExceeded("乘方（**）的结果过大，超出了模板允许的范围。请检查此处的指数是否写错")
+    elif operator == "+" and isinstance(left, (str, list, tuple)) and type(left) is type(right):
+        if len(left) + len(right) > MAX_ITEMS:
+            raise BudgetExceeded(f"拼接得到的字符串或列表过长（{len(left) + len(right)} 个字符或项，"
+                                 f"最多 {MAX_ITEMS} 个）。请检查此处的 + 是否在循环或宏中反复加倍")
+
+
+def _unsafe_reason(attribute: str) -> str:
+    """Why the sandbox refuses `attribute`, in Chinese."""
+    if attribute.startswith("_"):
+        return (f"模板中不允许访问「{attribute}」：以下划线开头的内部属性不可用，"
+                "请只使用 README“模板”一节列出的变量和属性")
+    return (f"模板中不允许调用「{attribute}」修改列表或字典。"
+            "请用 {% set 新变量 = … %} 得到新的值")
+
+
+def _check_arguments(args, kwargs) -> None:
+    for value in (*args, *kwargs.values()):
+        _check_size(value, "传入的字符串或列表")
+
+
+def _check_macro_depth(budget: _Budget, name: str) -> None:
+    """`budget.macro_depth` macro calls are open, the newest one to macro `name`."""
+    budget.usage.macro_depth = max(budget.usage.macro_depth, budget.macro_depth)
+    if budget.macro_depth > MAX_MACRO_DEPTH:
+        raise BudgetExceeded(f"宏 {name} 嵌套调用超过 {MAX_MACRO_DEPTH} 层（可能是宏调用了自己，"
+                             "或几个宏互相调用而没有终止条件）。请检查此处的宏调用")
+
+
+def _check_depth(env) -> None:
+    """Templates being rendered are on the stack as `root` frames of `env`'s compiled code."""
+    depth, frame = 0, sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "root" and frame.f_globals.get("environment") is env:
+            depth += 1
+        frame = frame.f_back
+    budget = _budget()
+    budget.usage.depth = max(budget.usage.depth, depth)
+    if depth >= MAX_DEPTH:
+        raise BudgetExceeded(f"模板嵌套超过 {MAX_DEPTH} 层（可能是模板包含了自己，或几个模板互相包含、"
+                             "继承）。请检查此处的 include / import / extends")
+
+
 def _environment_class():
     from jinja2 import nodes
     from jinja2.runtime import Macro
@@ -247,15 +313,8 @@ def _environment_class():
         intercepted_binops = frozenset(["*", "**", "+"])
 
         def _parse(self, source, name, filename):
-            # Every {% for %} iterates through budget_loop (environment attribute, the node
-            # Jinja provides for extension callbacks), so that even an empty loop is counted.
             tree = super()._parse(source, name, filename)
-            for loop in tree.find_all(nodes.For):
-                loop.iter = nodes.Call(nodes.EnvironmentAttribute("budget_loop"), [loop.iter],
-                                       [], None, None, lineno=loop.iter.lineno)
-            for concat in tree.find_all(nodes.Concat):
-                concat.nodes = [nodes.Call(nodes.EnvironmentAttribute("budget_text"), [n],
-                                           [], None, None, lineno=n.lineno) for n in concat.nodes]
+            _budget_loops_and_text(tree, nodes)
             return tree
 
         def budget_loop(self, iterable):
@@ -266,68 +325,32 @@ def _environment_class():
             return value
 
         def call_binop(self, context, operator, left, right):
-            if operator == "*":
-                for seq, n in ((left, right), (right, left)):
-                    if isinstance(seq, (str, list, tuple)) and isinstance(n, int) \
-                            and len(seq) * n > MAX_ITEMS:
-                        raise BudgetExceeded(f"用 * 重复得到的字符串或列表过长（{len(seq)} 个字符或项重复 {n} 次，"
-                                             f"最多 {MAX_ITEMS} 个）。请检查 * 后面的数字是否写错")
-            elif operator == "**":
-                if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0 \
-                        and right * math.log2(abs(left)) > MAX_POWER_BITS:
-                    raise BudgetExceeded("乘方（**）的结果过大，超出了模板允许的范围。请检查此处的指数是否写错")
-            elif operator == "+" and isinstance(left, (str, list, tuple)) and type(left) is type(right):
-                if len(left) + len(right) > MAX_ITEMS:
-                    raise BudgetExceeded(f"拼接得到的字符串或列表过长（{len(left) + len(right)} 个字符或项，"
-                                         f"最多 {MAX_ITEMS} 个）。请检查此处的 + 是否在循环或宏中反复加倍")
+            _check_binop(operator, left, right)
             return super().call_binop(context, operator, left, right)
 
         def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
             budget = _budget()
             budget.step()
-            for value in (*args, *kwargs.values()):
-                _check_size(value, "传入的字符串或列表")
+            _check_arguments(args, kwargs)
             if not isinstance(__obj, Macro):
                 return super().call(__context, __obj, *args, **kwargs)
             budget.macro_depth += 1
             try:
-                budget.usage.macro_depth = max(budget.usage.macro_depth, budget.macro_depth)
-                if budget.macro_depth > MAX_MACRO_DEPTH:
-                    raise BudgetExceeded(f"宏 {__obj.name} 嵌套调用超过 {MAX_MACRO_DEPTH} 层（可能是宏调用了自己，"
-                                         "或几个宏互相调用而没有终止条件）。请检查此处的宏调用")
+                _check_macro_depth(budget, __obj.name)
                 return super().call(__context, __obj, *args, **kwargs)
             finally:
                 budget.macro_depth -= 1
 
         def unsafe_undefined(self, obj, attribute):
-            if attribute.startswith("_"):
-                why = (f"模板中不允许访问「{attribute}」：以下划线开头的内部属性不可用，"
-                       "请只使用 README“模板”一节列出的变量和属性")
-            else:
-                why = (f"模板中不允许调用「{attribute}」修改列表或字典。"
-                       "请用 {% set 新变量 = … %} 得到新的值")
-            return self.undefined(why, name=attribute, obj=obj, exc=SecurityError)
+            return self.undefined(_unsafe_reason(attribute), name=attribute, obj=obj, exc=SecurityError)
 
         def get_template(self, name, parent=None, globals=None):
-            self._check_depth()
+            _check_depth(self)
             return super().get_template(name, parent, globals)
 
         def select_template(self, names, parent=None, globals=None):
-            self._check_depth()
+            _check_depth(self)
             return super().select_template(names, parent, globals)
-
-        def _check_depth(self) -> None:
-            """Templates being rendered are on the stack as `root` frames of our compiled code."""
-            depth, frame = 0, sys._getframe(1)
-            while frame is not None:
-                if frame.f_code.co_name == "root" and frame.f_globals.get("environment") is self:
-                    depth += 1
-                frame = frame.f_back
-            budget = _budget()
-            budget.usage.depth = max(budget.usage.depth, depth)
-            if depth >= MAX_DEPTH:
-                raise BudgetExceeded(f"模板嵌套超过 {MAX_DEPTH} 层（可能是模板包含了自己，或几个模板互相包含、"
-                                     "继承）。请检查此处的 include / import / extends")
 
     return BudgetEnvironment, BudgetNamespace
 
