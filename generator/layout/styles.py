@@ -40,10 +40,15 @@ def install_styles(root, profile: Profile, table_sizes: set[float]) -> None:
     """Replaces the content of styles.xml (`root`, a w:styles element) with ours."""
     for child in list(root):
         root.remove(child)
-    p = profile
-    pitch, cw = p.line_pitch, p.char_width
-    no_indent = {"firstLine": 0}
+    _install_defaults(root, profile)
+    _install_text_styles(root, profile)
+    _install_part_styles(root, profile)
+    _install_table_styles(root, profile, table_sizes)
+    _install_builtin_styles(root)
 
+
+def _install_defaults(root, p: Profile) -> None:
+    """docDefaults: the body font and size, no space after paragraphs."""
     defaults = x.sub(root, "docDefaults")
     x.props(x.sub(defaults, "rPrDefault"), "rPr", x.RPR_ORDER, {
         "rFonts": x.rfonts(p.latin_font, p.body_font),
@@ -54,6 +59,11 @@ def install_styles(root, profile: Profile, table_sizes: set[float]) -> None:
         "spacing": {"after": 0, "line": 240, "lineRule": "auto"},
     })
 
+
+def _install_text_styles(root, p: Profile) -> None:
+    """Normal, the title, the four heading levels and the caption."""
+    pitch, cw = p.line_pitch, p.char_width
+    no_indent = {"firstLine": 0}
     # Normal carries the body format: every other paragraph style is based on it.
     _style(root, "paragraph", NORMAL, "Normal", default=True, ppr={
         "widowControl": {"val": 0},
@@ -82,6 +92,11 @@ def install_styles(root, profile: Profile, table_sizes: set[float]) -> None:
         "jc": {"val": "center"}, "ind": no_indent,
     }, rpr={"rFonts": x.rfonts(p.latin_font, p.caption_font), "b": {"val": 0},
             "bCs": {"val": 0}})
+
+
+def _install_part_styles(root, p: Profile) -> None:
+    """Pictures, the attachment label, the issuer mark, the record and the page number."""
+    no_indent = {"firstLine": 0}
     # Pictures: single spacing (an exact line would crop them); Word snaps the height to the grid.
     _style(root, "paragraph", FIGURE, "图片", based_on=NORMAL, next_=CAPTION, ppr={
         "keepNext": True, "spacing": x.SINGLE_SPACING, "ind": no_indent,
@@ -105,6 +120,10 @@ def install_styles(root, profile: Profile, table_sizes: set[float]) -> None:
         "ind": {"left": 0, "right": 0, "firstLine": 0}, "jc": {"val": "right"},
     }, rpr=_font(p.page_number_font, p.page_number_font, p.page_number_size, spacing=0,
                  color=BLACK))
+
+
+def _install_table_styles(root, p: Profile, table_sizes: set[float]) -> None:
+    """A text and a header style for each size of table text."""
     for size in sorted(table_sizes):
         text_id, header_id = table_style_ids(size)
         _style(root, "paragraph", text_id, f"表格文字{size:g}磅", ppr={
@@ -115,6 +134,9 @@ def install_styles(root, profile: Profile, table_sizes: set[float]) -> None:
         _style(root, "paragraph", header_id, f"表头{size:g}磅", based_on=text_id,
                rpr={"rFonts": x.rfonts(p.latin_font, p.table_header_font)})
 
+
+def _install_builtin_styles(root) -> None:
+    """Word's default character and table styles, which Word expects to find."""
     char = x.sub(root, "style", {"type": "character", "default": 1,
                                  "styleId": "DefaultParagraphFont"})
     x.sub(char, "name", {"val": "Default Paragraph Font"})
