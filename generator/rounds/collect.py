@@ -111,8 +111,16 @@ class CollectResult:
         return not self.problems and not any(r.problems for r in self.returns)
 
     def text(self) -> str:
-        from ..data.report import display_width
+        by_region = {r.region: r for r in self.returns if r.region and r.status}
+        count = {s: sum(1 for r in by_region.values() if r.status == s) for s in (MERGED, HELD, REFUSED)}
+        missing = sum(1 for n in self.regions if n not in by_region and n not in self.earlier)
+        lines = [*self._problem_lines(), *self._table_lines(by_region),
+                 self._count_line(by_region, count, missing), *self._correction_lines(by_region),
+                 *self._outcome_lines(by_region, count, missing)]
+        return "\n".join(lines)
 
+    def _problem_lines(self) -> list[str]:
+        """Every problem, numbered, and the files that were not returns."""
         lines: list[str] = []
         all_problems = list(dict.fromkeys([*self.problems, *(p for r in self.returns for p in r.problems)]))
         if all_problems:
@@ -122,7 +130,12 @@ class CollectResult:
         if self.ignored:
             lines.append("已忽略（不是 .xlsx 填报表）：" + "、".join(self.ignored))
             lines.append("")
-        by_region = {r.region: r for r in self.returns if r.region and r.status}
+        return lines
+
+    def _table_lines(self, by_region: dict[str, Return]) -> list[str]:
+        """The table of regions: status, files, filled, blank and changed values."""
+        from ..data.report import display_width
+
         files: dict[str, list[str]] = {}
         for r in self.returns:
             if r.region and r.status:
@@ -140,26 +153,37 @@ class CollectResult:
                          str(r.blank) if counted else "",
                          str(len(r.changes)) if r.status == MERGED else ""))
         widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-        lines.append(f"{self.year}年填报表回收情况（{shown_path(self.folder)}）：")
+        lines = [f"{self.year}年填报表回收情况（{shown_path(self.folder)}）："]
         for row in rows:
             cells = [c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)]
             lines.append("  " + "  ".join(cells).rstrip())
-        count = {s: sum(1 for r in by_region.values() if r.status == s) for s in (MERGED, HELD, REFUSED)}
+        return lines
+
+    def _count_line(self, by_region: dict[str, Return], count: dict[str, int], missing: int) -> str:
         before = sum(1 for n in self.regions if n not in by_region and n in self.earlier)
-        missing = sum(1 for n in self.regions if n not in by_region and n not in self.earlier)
-        lines.append(f"共 {len(self.regions)} 个地区：本次已交 {count[MERGED] + count[HELD]}"
-                     f"（已合并 {count[MERGED]}），有问题 {count[REFUSED]}，"
-                     + (f"此前已合并 {before}，" if before else "") + f"未交 {missing}。")
+        return (f"共 {len(self.regions)} 个地区：本次已交 {count[MERGED] + count[HELD]}"
+                f"（已合并 {count[MERGED]}），有问题 {count[REFUSED]}，"
+                + (f"此前已合并 {before}，" if before else "") + f"未交 {missing}。")
+
+    def _correction_lines(self, by_region: dict[str, Return]) -> list[str]:
+        """The merged values that replace other values (at most MAX_LISTED of them)."""
         corrections = [(r.region, c) for r in by_region.values() if r.status == MERGED
                        for c in r.changes if c["old"] is not None]
-        if corrections:
-            lines.append(f"更正的数据（{len(corrections)}项，原值 → 新值）：")
-            for region, c in corrections[:MAX_LISTED]:
-                when = "规划目标" if c["year"] == TARGET else f"{c['year']}年"
-                new = "（删除）" if c["new"] is None else _value_text(c["new"])
-                lines.append(f"  {region}{when}「{c['name']}」：{_value_text(c['old'])} → {new}")
-            if len(corrections) > MAX_LISTED:
-                lines.append(f"  ……另有 {len(corrections) - MAX_LISTED} 项，见回收记录。")
+        if not corrections:
+            return []
+        lines = [f"更正的数据（{len(corrections)}项，原值 → 新值）："]
+        for region, c in corrections[:MAX_LISTED]:
+            when = "规划目标" if c["year"] == TARGET else f"{c['year']}年"
+            new = "（删除）" if c["new"] is None else _value_text(c["new"])
+            lines.append(f"  {region}{when}「{c['name']}」：{_value_text(c['old'])} → {new}")
+        if len(corrections) > MAX_LISTED:
+            lines.append(f"  ……另有 {len(corrections) - MAX_LISTED} 项，见回收记录。")
+        return lines
+
+    def _outcome_lines(self, by_region: dict[str, Return], count: dict[str, int],
+                       missing: int) -> list[str]:
+        """What was written, what was not and why, and what to do next."""
+        lines: list[str] = []
         blank = sum(r.blank for r in by_region.values() if r.status == MERGED)
         if self.written:
             lines.append(f"已写入「{shown_path(self.values_file)}」；{self.archived} 份填报表已存档。"
@@ -175,7 +199,7 @@ class CollectResult:
             lines.append("未交的地区沿用现有数据，没有数据的项目在报告中显示为【待补】；各地区交齐后才能完整核对全市合计。")
         if self.written:
             lines.append("下一步：运行 reportgen check 检查数据，然后 reportgen build --all 生成报告。")
-        return "\n".join(lines)
+        return lines
 
 
 # --- entry point ----------------------------------------------------------------------------
