@@ -96,33 +96,8 @@ def map_sheet(sheet: Sheet, file: str, fields: list[Field], what: str,
                               severity="warning")]
 
     table = Table(file, sheet.name, header_row, {}, {f.key: f for f in fields})
-    problems: list[Problem] = []
-    columns: dict[str, int] = {}
-    unknown: list[str] = []
-    for index, raw in enumerate(cells):
-        if raw is None:
-            continue
-        written = str(raw).translate(_INVISIBLE).strip()
-        f = lookup.get(header_key(raw))
-        if f is None:
-            unknown.append(written)
-        elif f.key in columns:
-            problems.append(Problem(
-                Location(file, sheet.name, header_row, written),
-                f"「{f.label}」列出现了两次（第{_letter(columns[f.key])}列和第{_letter(index)}列）",
-                "请删除多余的一列，或把它改成别的列名"))
-        else:
-            columns[f.key] = index
-            table.headers[f.key] = written
-
-    for f in fields:
-        if f.required and f.key not in columns:
-            guess = _closest(f, unknown)
-            maybe = f"（是否把「{guess}」写错了？）" if guess else ""
-            problems.append(Problem(
-                Location(file, sheet.name, header_row, guess), f"{what}缺少「{f.label}」列{maybe}",
-                f"请在第{header_row}行（列名所在行）" +
-                (f"把「{guess}」改为「{f.label}」" if guess else f"加上「{f.label}」列")))
+    columns, unknown, problems = _map_columns(table, cells, lookup)
+    problems += _missing_columns(table, fields, columns, unknown, what)
     if any(p.is_error for p in problems):
         return None, problems
 
@@ -135,6 +110,46 @@ def map_sheet(sheet: Sheet, file: str, fields: list[Field], what: str,
             continue  # blank row, or only unmapped columns such as a pre-filled 序号
         table.rows.append(Row(table, number, values))
     return table, problems
+
+
+def _map_columns(table: Table, cells, lookup: dict[str, Field]):
+    """(field key → column position, headers not recognised, problems) of the header row
+    `cells`; records each recognised header as written in `table.headers`."""
+    problems: list[Problem] = []
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, raw in enumerate(cells):
+        if raw is None:
+            continue
+        written = str(raw).translate(_INVISIBLE).strip()
+        f = lookup.get(header_key(raw))
+        if f is None:
+            unknown.append(written)
+        elif f.key in columns:
+            problems.append(Problem(
+                Location(table.file, table.sheet, table.header_row, written),
+                f"「{f.label}」列出现了两次（第{_letter(columns[f.key])}列和第{_letter(index)}列）",
+                "请删除多余的一列，或把它改成别的列名"))
+        else:
+            columns[f.key] = index
+            table.headers[f.key] = written
+    return columns, unknown, problems
+
+
+def _missing_columns(table: Table, fields: list[Field], columns: dict[str, int],
+                     unknown: list[str], what: str) -> list[Problem]:
+    """A problem for each required column the header row lacks, guessing a misspelling."""
+    problems: list[Problem] = []
+    header_row = table.header_row
+    for f in fields:
+        if f.required and f.key not in columns:
+            guess = _closest(f, unknown)
+            maybe = f"（是否把「{guess}」写错了？）" if guess else ""
+            problems.append(Problem(
+                Location(table.file, table.sheet, header_row, guess), f"{what}缺少「{f.label}」列{maybe}",
+                f"请在第{header_row}行（列名所在行）" +
+                (f"把「{guess}」改为「{f.label}」" if guess else f"加上「{f.label}」列")))
+    return problems
 
 
 def _find_header(sheet: Sheet, lookup: dict[str, Field], fields: list[Field]):
