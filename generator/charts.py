@@ -19,9 +19,7 @@ import hashlib
 import importlib.util
 import io
 import math
-import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -36,7 +34,7 @@ from generator.chartspec import (
     validate,
 )
 from generator.errors import LayoutError
-from generator.output import file_mode
+from generator.output import atomic_write
 from generator.png import is_whole_png
 from generator.text import NO_LINE_START, is_wide, may_break
 
@@ -111,7 +109,9 @@ def render_charts(specs: dict[str, ChartSpec], cache_dir: Path | None = None) ->
         if drawn:
             png = render_chart(spec)
         if cache is not None and (drawn or not (cache / f"{key}.png").is_file()):
-            _write_atomic(cache / f"{key}.png", png)   # a new cache folder after a memo hit too
+            # A new cache folder after a memo hit too. No fsync: an image that a power cut
+            # leaves incomplete fails is_whole_png when read, and is simply drawn again.
+            atomic_write(cache / f"{key}.png", png, sync=False, failure=_cache_failure)
         _MEMO[key] = png
         out[name] = png
     return out
@@ -154,21 +154,9 @@ def _read_cached(path: Path) -> bytes | None:
     return data if is_whole_png(data) else None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, file_mode())    # mkstemp's 0600 would hide the cache from colleagues
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise LayoutError(f"无法写入图表缓存目录「{path.parent}」：{exc.strerror or exc}。"
-                          "请检查该目录是否可写，或不使用图表缓存。") from exc
+def _cache_failure(path: Path, exc: OSError) -> LayoutError:
+    return LayoutError(f"无法写入图表缓存目录「{path.parent}」：{exc.strerror or exc}。"
+                       "请检查该目录是否可写，或不使用图表缓存。")
 
 
 # ---------------------------------------------------------------- font, style, encoding

@@ -17,7 +17,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,13 +96,15 @@ def check_targets(folder: Path, paths: Iterable[Path]) -> None:
         raise OutputError(f"以下 {len(problems)} 处无法写入输出文件，未写入任何文件：\n{lines}\n改正后重新运行即可。")
 
 
-# Temporary files are named .reportgen-tmp-<pid of the build>-<random>.<suffix>: a build cleans
+# Temporary files (`write_temp`, for every file reportgen writes: reports, state, the chart
+# cache's images) are named .reportgen-tmp-<pid of the build>-<random><suffix>: a build cleans
 # up its own on every path, and removes those of a build that no longer runs (a crash, a
-# kill). Earlier versions used .tmp-<8 random>.<suffix>; those are ours too.
+# kill). Earlier versions used .tmp-<8 random>.<suffix>, and .<8 random>.tmp in the chart
+# cache; those are ours too.
 TEMP_PREFIX = ".reportgen-tmp-"
-_TEMP = re.compile(r"\.reportgen-tmp-(\d+)-[a-z0-9_]{8}(\.(?:docx|txt|json))?")
+_TEMP = re.compile(r"\.reportgen-tmp-(\d+)-[a-z0-9_]{8}(\.[A-Za-z0-9]{1,8})?")
 _LEGACY_TEMP = re.compile(r"\.tmp-[a-z0-9_]{8}\.(?:docx|txt|json)")
-_CHART_TEMP = re.compile(r"\.[a-z0-9_]{8}\.tmp")   # charts' cache, only under output/.reportgen/
+_CHART_TEMP = re.compile(r"\.[a-z0-9_]{8}\.tmp")   # only under output/.reportgen/
 _owner: int | None = None
 
 
@@ -123,16 +125,40 @@ def file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: never a half-written file."""
-    commit_temp(write_temp(path, data), path)
+def atomic_write(path: Path, data: bytes, *, sync: bool = True,
+                 failure: Callable[[Path, OSError], Exception] | None = None) -> None:
+    """Write to a temporary file in the same folder, then rename: never a half-written file.
+
+    `sync` and the temporary file are as in `write_temp`. An OSError becomes the exception
+    `failure(path, error)` returns: by default the OutputError that names the file and says
+    what to do (a full disk, no permission, a folder in the way …)."""
+    try:
+        tmp = _write_temp(path, data, sync)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            discard_temp(tmp)
+            raise
+    except OSError as exc:
+        raise (failure or _cannot_write)(path, exc) from None
 
 
-def write_temp(path: Path, data: bytes) -> Path:
+def write_temp(path: Path, data: bytes, *, sync: bool = True) -> Path:
     """Write `data` to a temporary file beside `path` (renamed into place by `commit_temp`).
 
-    The file gets the mode the umask allows, as a file created by any other program would,
-    so colleagues sharing the folder can open the reports."""
+    The file is named `.reportgen-tmp-<pid of the build>-<random><suffix of path>`, so that
+    `remove_temps` finds it whatever happens to the build, and gets the mode the umask
+    allows, as a file created by any other program would, so colleagues sharing the folder
+    can open the reports. With `sync` it is on the disk before it is renamed (a power cut
+    leaves the old file or the new, never an empty one); a cache whose files are checked
+    when read may do without."""
+    try:
+        return _write_temp(path, data, sync)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _write_temp(path: Path, data: bytes, sync: bool) -> Path:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,14 +166,11 @@ def write_temp(path: Path, data: bytes) -> Path:
                                    dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, file_mode())
-    except OSError as exc:
-        if tmp:
-            discard_temp(Path(tmp))
-        raise _cannot_write(path, exc) from None
-    except BaseException:  # Ctrl-C while writing: no half-written temporary file either
+    except BaseException:  # also Ctrl-C while writing: no half-written temporary file either
         if tmp:
             discard_temp(Path(tmp))
         raise
@@ -155,6 +178,7 @@ def write_temp(path: Path, data: bytes) -> Path:
 
 
 def commit_temp(tmp: Path, path: Path) -> None:
+    """Rename the temporary file `tmp` (from `write_temp`) into place as `path`."""
     try:
         os.replace(tmp, path)
     except OSError as exc:

@@ -206,3 +206,45 @@ def test_a_snapshot_of_the_wrong_shape_counts_as_none(tmp_path, text):
     state.parent.mkdir(parents=True)
     state.write_text(text, encoding="utf-8")
     assert load_snapshot(tmp_path, doc) is None
+
+
+def test_one_writer_for_every_file_a_custom_failure_and_no_fsync_for_a_cache(tmp_path, monkeypatch):
+    """The chart cache writes through atomic_write too: without fsync (its images are checked
+    when read), with its own message, and with the temporary name remove_temps knows."""
+    import generator.output as output_module
+    from generator.errors import LayoutError
+
+    synced = []
+    monkeypatch.setattr(output_module.os, "fsync", lambda fd: synced.append(fd))
+    atomic_write(tmp_path / "a.png", b"png", sync=False)
+    assert (tmp_path / "a.png").read_bytes() == b"png" and synced == []
+    atomic_write(tmp_path / "a.docx", b"doc")
+    assert len(synced) == 1
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(LayoutError, match="^缓存「sub」写不进去$"):
+        atomic_write(blocker / "sub" / "b.png", b"png",
+                     failure=lambda path, exc: LayoutError(f"缓存「{path.parent.name}」写不进去"))
+
+    def ctrl_c(*args):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:      # Ctrl-C before the rename: no temporary file stays
+        m.setattr(output_module.os, "replace", ctrl_c)
+        with pytest.raises(KeyboardInterrupt):
+            atomic_write(tmp_path / "c.png", b"png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.png", "file"]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".png", ".pdf", ".xlsx", ""])
+def test_remove_temps_knows_every_temporary_file_write_temp_makes(tmp_path, suffix):
+    from generator.output import commit_temp, remove_temps, write_temp
+
+    tmp = write_temp(tmp_path / f"x{suffix}", b"data")
+    assert tmp.name.startswith(".reportgen-tmp-")
+    (tmp_path / f".reportgen-tmp-notes{suffix}").write_bytes(b"mine")   # not a name we make
+    assert remove_temps(tmp_path, stale=False) == [tmp]
+    kept = write_temp(tmp_path / f"y{suffix}", b"data")
+    commit_temp(kept, tmp_path / f"y{suffix}")
+    assert (tmp_path / f"y{suffix}").read_bytes() == b"data" and not kept.exists()
