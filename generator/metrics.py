@@ -129,8 +129,9 @@ class RegionMetrics:
 def series(ds: Dataset, region: str, code: str, years: range) -> dict[int, float | str | None]:
     """Values of one indicator by year; derived indicators are computed from their parts."""
     ind = ds.indicators[code]
-    if ind.derived:
-        return {y: ratio(_num(ds.get(region, ind.numerator, y)), _num(ds.get(region, ind.denominator, y)))
+    num, den = ind.numerator, ind.denominator
+    if num is not None and den is not None:  # derived (the catalog requires both or neither)
+        return {y: ratio(_num(ds.get(region, num, y)), _num(ds.get(region, den, y)))
                 for y in years}
     return {y: ds.get(region, code, y) for y in years}
 
@@ -230,7 +231,7 @@ class MetricsBatch:
             m.peers, m.city = stats.count, city[code].value
             if not region.is_city:
                 m.rank = stats.ranks.get(name)
-            elif stats.lowest is not None:
+            elif stats.lowest is not None and stats.highest is not None:  # set together
                 m.lowest, m.highest = stats.lowest, stats.highest
                 m.lowest_value = stats.scores[stats.lowest]
                 m.highest_value = stats.scores[stats.highest]

@@ -10,6 +10,9 @@ Everything here is pure: numbers and categories in, categories and short phrases
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeGuard
+
 from ..metrics import AHEAD, BEHIND, MET, ON_TRACK
 
 # A change smaller than this (percent for quantities, points for rates) reads as 持平; the
@@ -27,8 +30,8 @@ OK_STATUSES = (AHEAD, ON_TRACK, MET)
 WIDE_SPREAD = 15.0
 
 
-def direction(prev: float | None, value: float | None, *, is_rate: bool) -> str | None:
-    """'up', 'down' or 'flat' year on year; None when a year is missing.
+def direction(prev: object, value: object, *, is_rate: bool) -> str | None:
+    """'up', 'down' or 'flat' year on year; None when a year is missing (or not a number).
 
     Rates compare in points, quantities relatively (a change below FLAT reads as flat), as
     the printed 同比 phrase does.
@@ -47,12 +50,13 @@ def direction(prev: float | None, value: float | None, *, is_rate: bool) -> str 
     return UP if diff > 0 else DOWN
 
 
-def rose_each_year(by_year: dict[int, object]) -> bool:
+def rose_each_year(by_year: Mapping[int, object]) -> bool:
     """True when every year with data is above the one before (at least two years)."""
     values = [v for _, v in sorted(by_year.items())]
-    if len(values) < 2 or not all(_number(v) for v in values):
+    numbers = [v for v in values if _number(v)]
+    if len(values) < 2 or len(numbers) < len(values):
         return False
-    return all(b > a for a, b in zip(values, values[1:], strict=False))
+    return all(b > a for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 def position(rank: int | None, n: int) -> str | None:
@@ -130,6 +134,6 @@ def shortfall(status: str | None, rate: float | None, progress: float, cumulativ
     return max(0.0, (100 - rate) / 100)
 
 
-def _number(v) -> bool:
+def _number(v: object) -> TypeGuard[float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 

@@ -146,6 +146,8 @@ def _resolve_again(run: Run, refs: dict[str, str], marks: dict[str, list[Run]]) 
             continue
         if not out or out[-1].missing:
             out.append(Run("", run.bold, run.missing, run.change, source=""))
-        out[-1].text += refs[m.group(1)] if m else piece
-        out[-1].source += piece  # each piece keeps its placeholders: it can be resolved again
+        last = out[-1]
+        assert last.source is not None  # made just above, or by an earlier piece
+        last.text += refs[m.group(1)] if m else piece
+        last.source += piece  # each piece keeps its placeholders: it can be resolved again
     return out
