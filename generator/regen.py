@@ -34,7 +34,7 @@ def content_hash(report, layout: dict) -> str:
 
 def value_snapshot(ds: Dataset) -> dict[str, object]:
     """Every value and region target of the dataset, keyed region|year|code."""
-    snap = {value_key(r, y, c): v.value for (r, y, c), v in ds.values.items()}
+    snap: dict[str, object] = {value_key(r, y, c): v.value for (r, y, c), v in ds.values.items()}
     snap.update({value_key(r, "规划目标", c): t for (r, c), t in ds.targets.items()})
     return snap
 

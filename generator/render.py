@@ -12,9 +12,13 @@ import signal
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .blocks import DocumentMeta
 from .errors import ReportError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
@@ -104,14 +108,13 @@ class Pool:
 
     def __init__(self, jobs: int):
         self.jobs = jobs
-        self.executor = None
+        self.executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Pool:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         self.stop()
-        return False
 
     def stop(self) -> None:
         """Cancel what has not started and wait for the workers to finish what has (a few
@@ -152,6 +155,7 @@ class Pool:
                 if error:
                     failed[region] = error
                 else:
+                    assert rendered is not None  # _run gives one or the other
                     done[region] = rendered
                 if progress:
                     progress(region, error)

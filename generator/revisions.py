@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .blocks import Heading, Paragraph, Run, Table, TableData
@@ -89,7 +90,7 @@ def sentence_changes(old_text: str, new_text: str) -> list[tuple[str, str]]:
 
 
 def report_text(title: str, values: list[ValueChange], changed: list[tuple[str, str]],
-                when: str, tables: list[str] = ()) -> str:
+                when: str, tables: Sequence[str] = ()) -> str:
     """The 修订说明 written beside a rebuilt document: values, sentences, table rows."""
     lines = [f"{title}", f"修订说明（{when}重新生成）", ""]
     lines.append(f"一、数据变化（{len(values)}项）")
@@ -153,6 +154,7 @@ def diff_table(old: TableData, new: TableData) -> TableData | None:
     for i, k in _paired_rows(old, new):
         here = len(rows)
         if k is None:          # removed: the old row, struck through
+            assert i is not None  # a pair has one side at least
             rows.append(list(old.rows[i]))
             alerts |= {(here, c) for r, c in old.alerts if r == i}
             row_changes[here] = "del"
@@ -182,6 +184,7 @@ def _row_lines(caption: str, old: TableData, new: TableData) -> list[str]:
         out.append(f"{caption}表头：{'、'.join(old.header)} → {'、'.join(new.header)}")
     for i, k in _paired_rows(old, new):
         if k is None:
+            assert i is not None  # a pair has one side at least
             out.append(f"{caption}：删去一行「{_row_id(old.header, old.rows[i])}」")
         elif i is None:
             out.append(f"{caption}：新增一行「{_row_id(new.header, new.rows[k])}」")
@@ -249,7 +252,7 @@ def diff_runs(old: list[Run], new: list[Run]) -> list[Run]:
     return out
 
 
-def _marked(block, change: str):
+def _marked(block, change: str | None):
     runs = [Run(r.text, r.bold, r.missing, change) for r in block.runs]
     if isinstance(block, Heading):
         return Heading(block.level, runs, block.number)
@@ -259,7 +262,9 @@ def _marked(block, change: str):
 def _table_redline(old, new) -> Table | None:
     """A copy of table `new` with its cells redlined against `old`; None if not a table or
     nothing changed."""
-    if not (isinstance(old, Table) and isinstance(new, Table)) or None in (old.data, new.data):
+    if not (isinstance(old, Table) and isinstance(new, Table)):
+        return None
+    if old.data is None or new.data is None:
         return None
     data = diff_table(old.data, new.data)
     return None if data is None else Table(new.key, new.title, new.number, data)

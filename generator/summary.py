@@ -64,7 +64,7 @@ def state_word(w) -> str:
 
 def print_summary(job, written, echo) -> None:
     root = job.cfg.root
-    warnings = {}
+    warnings: dict[str, int] = {}
     for p in job.ds.warnings:
         if p.region:
             warnings[p.region] = warnings.get(p.region, 0) + 1

@@ -7,6 +7,8 @@ attachments (each on a new page), [版记]. Paragraph formatting comes from the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from generator.blocks import (
     Attachment,
     Block,
@@ -28,6 +30,10 @@ from generator.layout.masthead import add_masthead, add_record
 from generator.layout.profile import Profile
 from generator.layout.tables import build_table
 from generator.layout.title import break_title, signature_indents
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.oxml.document import CT_Body
 
 
 def render_docx(blocks: list[Block], meta: DocumentMeta, images: dict[str, bytes],
@@ -53,6 +59,9 @@ def render_docx(blocks: list[Block], meta: DocumentMeta, images: dict[str, bytes
 class _Renderer:
     """Writes the body of one document; holds what the styles need to know afterwards."""
 
+    document: Document  # made by render(), as is its body
+    body: CT_Body
+
     def __init__(self, meta: DocumentMeta, images: dict[str, bytes],
                  tables: dict[str, TableData], profile: Profile):
         self.meta, self.images, self.tables, self.profile = meta, images, tables, profile
@@ -63,8 +72,6 @@ class _Renderer:
         self.revision = 0
         self.when = package.timestamp("")
         self.attachment_count = 0
-        self.document = None
-        self.body = None
 
     # The whole document ---------------------------------------------------------------------
     def render(self, blocks: list[Block]) -> bytes:
