@@ -106,12 +106,16 @@ def current_data(cfg, lenient: bool = False):
     from ..data.regions import load_regions
     from ..data.tables import display_name, read_sheets
 
-    found = []
-    for path, loader in ((cfg.catalog, load_catalog), (cfg.regions, load_regions)):
+    def first_sheet(path):
+        """(sheet, file name) of a file's first sheet; None if it cannot be read."""
         file = display_name(path, cfg.root)
         sheets, problems = read_sheets(path, file, first_only=True)
-        found.append(loader(sheets[0], file)[0] if sheets and not problems else None)
-    catalog, regions = found
+        return (sheets[0], file) if sheets and not problems else None
+
+    found = first_sheet(cfg.catalog)
+    catalog = load_catalog(*found)[0] if found else None
+    found = first_sheet(cfg.regions)
+    regions = load_regions(*found)[0] if found else None
     if catalog is None or regions is None:  # the failed load would have said so already
         raise DataError("指标目录或地区表无法读取，请运行 reportgen check 查看。")
     return Dataset(indicators=catalog.indicators, regions=regions.regions)

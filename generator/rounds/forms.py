@@ -313,7 +313,9 @@ class _Form:
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = "C4"
 
-        row, seq, rows_of, blanks = 4, 0, {}, []
+        row, seq = 4, 0
+        rows_of: dict[str, int] = {}
+        blanks: list[int] = []
         derived: list[tuple[int, Indicator]] = []
         for n, (title, inds) in enumerate(sections(self.ds.indicators)):
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(head))
@@ -326,7 +328,8 @@ class _Form:
                 self._indicator_row(ws, row, seq, ind, col, ycol, derived, blanks)
                 row += 1
         for drow, ind in derived:  # formulas once every row is known
-            num, den = rows_of.get(ind.numerator), rows_of.get(ind.denominator)
+            num, den = (rows_of.get(c) if c is not None else None
+                        for c in (ind.numerator, ind.denominator))
             letter = get_column_letter(ycol)
             value = None
             if num and den:
@@ -390,9 +393,10 @@ class _Form:
 
     def _value(self, ind: Indicator, year: int):
         """The region's value in a year; a derived one computed from its inputs."""
-        if ind.derived:
-            num = self.ds.get(self.region.name, ind.numerator, year)
-            den = self.ds.get(self.region.name, ind.denominator, year)
+        num_code, den_code = ind.numerator, ind.denominator
+        if num_code is not None and den_code is not None:  # derived (the catalog requires both)
+            num = self.ds.get(self.region.name, num_code, year)
+            den = self.ds.get(self.region.name, den_code, year)
             if isinstance(num, (int, float)) and isinstance(den, (int, float)) and den:
                 return round(float(num) / float(den), ind.decimals)
             return None

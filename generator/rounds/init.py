@@ -367,7 +367,7 @@ def _write_values(path: Path) -> None:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet
     ws.title = VALUES_SHEET
     ws.append(VALUE_COLUMNS)
     for cell in ws[1]:
