@@ -329,6 +329,7 @@ def download_file(request: Request) -> Response:
     name, kind = request.path_params["region"], request.path_params["kind"]
     b, ov, status = _region_status(request, name)
     account = user(request)
+    assert account is not None  # _region_status required one
     if kind == "pdf":
         from .pdf import to_pdf
 
@@ -355,6 +356,7 @@ def download_all(request: Request) -> Response:
     count = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for status in visible(account, ov):
+            assert ov.cfg is not None  # regions are listed only with a config
             for path in _files(status).values():
                 zf.write(path, path.relative_to(ov.cfg.output).as_posix())
                 count += 1
@@ -410,9 +412,12 @@ def create_app(config_path: Path | str, *, login: bool = False) -> Starlette:
                   Middleware(SessionMiddleware, secret_key=b.folder.secret(),
                              session_cookie="reportgen_session", max_age=SESSION_HOURS * 3600,
                              same_site="strict")]
+    # Starlette types every handler as taking any Exception, though it calls each only with
+    # the class it is registered for: the ignores are for that
     app = Starlette(routes=routes, middleware=middleware,
-                    exception_handlers={HTTPException: on_http_error, ReportError: on_report_error,
-                                        Busy: on_busy})
+                    exception_handlers={HTTPException: on_http_error,  # type: ignore[dict-item]
+                                        ReportError: on_report_error,  # type: ignore[dict-item]
+                                        Busy: on_busy})  # type: ignore[dict-item]
     app.state.bench = b
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["ADMIN"] = ADMIN

@@ -102,7 +102,9 @@ async def change_password(request: Request) -> Response:
             error = exc.message
     if error:
         return page(request, "password.html", 400, must=account.must_change, error=error)
-    request.session["stamp"] = session_stamp(b.accounts.get(account.name))
+    changed = b.accounts.get(account.name)
+    assert changed is not None  # its password was set just above
+    request.session["stamp"] = session_stamp(changed)
     b.audit.record(account.name, "修改密码", addr=client(request))
     return RedirectResponse("/?changed=1", status_code=303)
 

@@ -7,8 +7,12 @@ import socket
 import threading
 import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ReportError
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 LOOPBACK = "127.0.0.1"
 
@@ -49,18 +53,18 @@ def _shown_host(host: str) -> str:
 
 def _addresses() -> list[str]:
     """This computer's intranet addresses, for the message of the shared mode."""
-    found = []
+    found: list[str] = []
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = info[4][0]
-            if not address.startswith("127.") and address not in found:
+            address = info[4][0]  # (host, port) for AF_INET; typeshed allows other families' too
+            if isinstance(address, str) and not address.startswith("127.") and address not in found:
                 found.append(address)
     except OSError:
         pass
     return found
 
 
-def prepare(config: Path | str, host: str, login: bool | None) -> tuple[object, bool, list[str]]:
+def prepare(config: Path | str, host: str, login: bool | None) -> tuple[Starlette, bool, list[str]]:
     """The app and its mode; lines to show before the server starts (the administrator's
     initial password, the first time the shared mode starts)."""
     missing = _missing_parts()

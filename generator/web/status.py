@@ -11,8 +11,14 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ReportError
+
+if TYPE_CHECKING:
+    from ..build import Job
+    from ..config import ReportConfig
+    from ..model import Dataset
 
 SUBMITTED, NOT_SUBMITTED, PROBLEM = "已交", "未交", "有问题"
 
@@ -41,9 +47,9 @@ class Overview:
     error: str = ""                 # the whole city cannot be read (config, catalog …)
     year: int = 0
     city: str = ""
-    cfg: object = None
-    job: object = None              # build.Job of the gather (None when it failed)
-    ds: object = None               # the dataset (regions, for titles and signatures)
+    cfg: ReportConfig | None = None
+    job: Job | None = None          # build.Job of the gather (None when it failed)
+    ds: Dataset | None = None       # the dataset (regions, for titles and signatures)
 
     def region(self, name: str) -> RegionStatus | None:
         return next((r for r in self.regions if r.name == name), None)

@@ -244,8 +244,8 @@ def _dimension(ref: str) -> tuple[int, int, int] | None:
     parts = ref.strip().split(":")
     if not 1 <= len(parts) <= 2:
         return None
-    cells = [_CELL.match(part) for part in parts]
-    if not all(cells):
+    cells = [m for m in (_CELL.match(part) for part in parts) if m]
+    if len(cells) < len(parts):
         return None
     rows = [int(m.group(2)) for m in cells]
     columns = [_column(m.group(1)) for m in cells]
