@@ -473,6 +473,11 @@ def _located(exc: BaseException, templates: Path) -> str:
         return f"{where}：{exc}" if exc.args and "不允许" in str(exc) else f"{where}：模板中不允许这种写法（{exc}）"
     if isinstance(exc, JinjaError):
         return _jinja_message(exc, templates)
+    return _computation_message(exc, where)
+
+
+def _computation_message(exc: BaseException, where: str) -> str:
+    """The Chinese message of an expression that failed in Python (÷0, a macro's arguments…)."""
     if isinstance(exc, ZeroDivisionError):
         return f"{where}：计算出错，除数为 0。请检查此处的除法（/、//、%），或先用 {{% if %}} 判断除数不为 0"
     if isinstance(exc, TypeError) and (m := _MACRO_ARGS.search(str(exc))):
