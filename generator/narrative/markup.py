@@ -80,39 +80,12 @@ def parse(text: str, source: str = "模板") -> list:
             blocks.append(Paragraph(_runs(tokens[i + 1], line)))
             i += 3
         elif tok.type == "bullet_list_open":
-            items, i = [], i + 1
-            current: list[Run] = []
-            while True:
-                t = tokens[i]
-                if t.type == "bullet_list_open":
-                    raise TemplateError(f"{line}：列表不能嵌套")
-                if t.type == "bullet_list_close":
-                    break
-                if t.type == "list_item_open":
-                    current = []
-                elif t.type == "list_item_close":
-                    items.append(current)
-                elif t.type == "inline":
-                    current.extend(_runs(t, line))
-                elif t.type not in ("paragraph_open", "paragraph_close"):
-                    raise TemplateError(f"{line}：列表项中只能写文字")
-                i += 1
-            blocks.append(ItemGroup(items, joined=tok.markup == "+"))
-            i += 1
+            group, i = _bullet_list(tokens, i, line)
+            blocks.append(group)
         elif tok.type == "ordered_list_open":
             raise TemplateError(f"{line}：行首的“1.”会被当作编号列表。三级标题请用 ### ，正文请改写行首")
         elif tok.type == "fence":
-            kind, _, key = tok.info.strip().partition(" ")
-            title = tok.content.strip()
-            key = key.strip()
-            if kind == "figure" and key and title:
-                blocks.append(Figure(key, title))
-            elif kind == "table" and key and title:
-                blocks.append(Table(key, title))
-            elif kind == "attachment" and title:
-                blocks.append(Attachment(title))
-            else:
-                raise TemplateError(f"{line}：无法识别的代码块「{tok.info}」。应为 ```figure 键名、```table 键名 或 ```attachment，下一行写标题")
+            blocks.append(_fence(tok, line))
             i += 1
         elif tok.type == "hr":
             blocks.append(PageBreak())
@@ -120,3 +93,41 @@ def parse(text: str, source: str = "模板") -> list:
         else:
             raise TemplateError(f"{line}：不支持的写法「{tok.type}」")
     return blocks
+
+
+def _bullet_list(tokens: list, i: int, line: str) -> tuple[ItemGroup, int]:
+    """The enumeration whose bullet_list_open is `tokens[i]`, and the index after its close."""
+    opening = tokens[i]
+    items: list[list[Run]] = []
+    i += 1
+    current: list[Run] = []
+    while True:
+        t = tokens[i]
+        if t.type == "bullet_list_open":
+            raise TemplateError(f"{line}：列表不能嵌套")
+        if t.type == "bullet_list_close":
+            break
+        if t.type == "list_item_open":
+            current = []
+        elif t.type == "list_item_close":
+            items.append(current)
+        elif t.type == "inline":
+            current.extend(_runs(t, line))
+        elif t.type not in ("paragraph_open", "paragraph_close"):
+            raise TemplateError(f"{line}：列表项中只能写文字")
+        i += 1
+    return ItemGroup(items, joined=opening.markup == "+"), i + 1
+
+
+def _fence(tok, line: str):
+    """The figure, table or attachment a ``` block stands for."""
+    kind, _, key = tok.info.strip().partition(" ")
+    title = tok.content.strip()
+    key = key.strip()
+    if kind == "figure" and key and title:
+        return Figure(key, title)
+    if kind == "table" and key and title:
+        return Table(key, title)
+    if kind == "attachment" and title:
+        return Attachment(title)
+    raise TemplateError(f"{line}：无法识别的代码块「{tok.info}」。应为 ```figure 键名、```table 键名 或 ```attachment，下一行写标题")
