@@ -224,7 +224,6 @@ def _target(row: Row, kind: Kind | None, bad) -> float | None:
 def _check_references(drafts: dict[str, dict], rows: dict[str, Row], catalog: Catalog) -> list[Problem]:
     """Weight, numerator and denominator must name existing numeric indicators; no loops."""
     out: list[Problem] = []
-    known = list(rows)
     names = {n: c for c, n in catalog.names.items() if n}
 
     def bad(code: str, key: str, message: str, hint: str) -> None:
@@ -232,22 +231,9 @@ def _check_references(drafts: dict[str, dict], rows: dict[str, Row], catalog: Ca
         catalog.broken.add(code)
 
     def check(code: str, key: str, ref: str, role: str) -> None:
-        odd = odd_characters(ref, ascii_only=True) if ref not in rows else None
-        if odd:
-            bad(code, key, f"{role}「{odd[1]}」中{odd[0]}", "请重新输入这一格，填写指标目录中已有的指标代码")
-        elif ref == code:
-            bad(code, key, f"指标「{code}」的{role}不能是它自己", f"请在「{role}」中填写另一个指标的代码")
-        elif ref in names and ref not in rows:
-            bad(code, key, f"{role}「{ref}」是指标名称，这里应填指标代码",
-                f"请改为「{names[ref]}」")
-        elif ref not in rows:
-            guess = closest(ref, known)
-            maybe = f"（是否应为「{guess}」？）" if guess else ""
-            bad(code, key, f"{role}「{ref}」不在指标目录中{maybe}",
-                f"请填写{WHAT}中已有的指标代码")
-        elif ref in drafts and drafts[ref]["kind"] is Kind.TEXT:
-            bad(code, key, f"{role}「{ref}」是文本类指标，不能用于计算",
-                "请改填一个数值类（计数、金额、百分比、时长）指标的代码")
+        found = _reference_problem(code, ref, role, drafts, rows, names)
+        if found:
+            bad(code, key, *found)
 
     for code, d in drafts.items():
         if d["combine"] is Combine.WEIGHTED and not d["weight"]:
@@ -274,6 +260,26 @@ def _check_references(drafts: dict[str, dict], rows: dict[str, Row], catalog: Ca
         bad(code, "numerator", f"指标「{code}」的分子/分母指标互相引用，形成了循环",
             "请检查分子指标和分母指标，确保最终都指向直接填报数据的指标")
     return out
+
+
+def _reference_problem(code: str, ref: str, role: str, drafts: dict[str, dict],
+                       rows: dict[str, Row], names: dict[str, str]) -> tuple[str, str] | None:
+    """(message, hint) when indicator `code`'s `role` (权重指标, 分子指标…) `ref` cannot be used."""
+    odd = odd_characters(ref, ascii_only=True) if ref not in rows else None
+    if odd:
+        return f"{role}「{odd[1]}」中{odd[0]}", "请重新输入这一格，填写指标目录中已有的指标代码"
+    if ref == code:
+        return f"指标「{code}」的{role}不能是它自己", f"请在「{role}」中填写另一个指标的代码"
+    if ref in names and ref not in rows:
+        return f"{role}「{ref}」是指标名称，这里应填指标代码", f"请改为「{names[ref]}」"
+    if ref not in rows:
+        guess = closest(ref, list(rows))
+        maybe = f"（是否应为「{guess}」？）" if guess else ""
+        return f"{role}「{ref}」不在指标目录中{maybe}", f"请填写{WHAT}中已有的指标代码"
+    if ref in drafts and drafts[ref]["kind"] is Kind.TEXT:
+        return (f"{role}「{ref}」是文本类指标，不能用于计算",
+                "请改填一个数值类（计数、金额、百分比、时长）指标的代码")
+    return None
 
 
 def _cycles(drafts: dict[str, dict]) -> list[str]:
