@@ -62,7 +62,8 @@ def state_word(w) -> str:
     return "未变化，跳过" if w.skipped else ("已更新" if w.changes else "已生成")
 
 
-def print_summary(job, written, echo) -> None:
+def _print_table(job, written, echo) -> None:
+    """How many documents were made and skipped, and the table of them."""
     root = job.cfg.root
     warnings: dict[str, int] = {}
     for p in job.ds.warnings:
@@ -79,17 +80,28 @@ def print_summary(job, written, echo) -> None:
         echo(f"共 {len(written)} 份报告：生成 {made} 份" + (f"，{skipped} 份内容未变化已跳过（加 --force 可全部重新生成）" if skipped else "") + "。")
         for line in _table(rows):
             echo("  " + line)
+
+
+def _print_notes(w, root, echo) -> None:
+    """What else to know about one written document: kept or moved edits, revision notes."""
+    if w.edited:
+        echo(f"注意：{shown(w.path, root)} 曾被手工修改；数据和模板都没有变化，保留原样未重新生成"
+             "（如需重新生成，加 --force，手工修改的文件会先移到 output/.history/）。")
+    if w.moved:
+        echo(f"注意：{shown(w.path, root)} 曾被手工修改，未覆盖，原文件已移到 {shown(w.moved, root)}")
+    if w.changes:
+        echo(f"\n{w.region}的修订说明（已保存为 {shown(w.notes, root)}）：")
+        echo("\n".join("  " + line for line in w.changes.splitlines()[1:]))
+    if w.redline:
+        echo(f"修订稿（可在 Word/WPS 中逐处接受或拒绝）：{shown(w.redline, root)}")
+
+
+def print_summary(job, written, echo) -> None:
+    """What `reportgen build` made: the table, notes per document, missing data, failures."""
+    root = job.cfg.root
+    _print_table(job, written, echo)
     for w in written:
-        if w.edited:
-            echo(f"注意：{shown(w.path, root)} 曾被手工修改；数据和模板都没有变化，保留原样未重新生成"
-                 "（如需重新生成，加 --force，手工修改的文件会先移到 output/.history/）。")
-        if w.moved:
-            echo(f"注意：{shown(w.path, root)} 曾被手工修改，未覆盖，原文件已移到 {shown(w.moved, root)}")
-        if w.changes:
-            echo(f"\n{w.region}的修订说明（已保存为 {shown(w.notes, root)}）：")
-            echo("\n".join("  " + line for line in w.changes.splitlines()[1:]))
-        if w.redline:
-            echo(f"修订稿（可在 Word/WPS 中逐处接受或拒绝）：{shown(w.redline, root)}")
+        _print_notes(w, root, echo)
     missing = job.missing
     if missing:
         echo(f"\n以下 {len(missing)} 项数据缺失，文档中以黄色【待补】标出，请补齐数据后重新生成：")
