@@ -75,7 +75,8 @@ def test_missing_file_and_broken_yaml(tmp_path):
 
 
 def test_bad_format_key_is_reported_with_the_config(tmp_path):
-    with pytest.raises(ConfigError, match="format：.*body_fnot"):
+    with pytest.raises(ConfigError, match="format.body_fnot：排版配置中的设置项「body_fnot」不存在"
+                                          "（是否应为 body_font？）"):
         load_config(_write(tmp_path, GOOD + "format: {body_fnot: 仿宋}\n"))
     (tmp_path / "ok").mkdir()
     cfg = load_config(_write(tmp_path / "ok", GOOD + "format: {body_font: 仿宋, heading2_font: 楷体}\n"))
@@ -230,3 +231,183 @@ def test_city_sums_option_is_a_yes_or_no(tmp_path):
     p = _write(tmp_path, GOOD + "validation:\n  city_sums_from_counties: 也许\n")
     with pytest.raises(ConfigError, match="validation.city_sums_from_counties：应为true 或 false"):
         load_config(p)
+
+
+# --- the declared schema: every option's bad value, all problems at once by key path --------
+
+def _problems(tmp_path, text) -> list[str]:
+    """The problems load_config lists for `text`, one a line, as `key：message`."""
+    with pytest.raises(ConfigError) as exc:
+        load_config(_write(tmp_path, text))
+    head, *lines = exc.value.message.splitlines()
+    assert head == f"报告定义「report.yaml」有 {len(lines)} 处问题，请逐项修改后重试：", head
+    return [line.removeprefix("  - ") for line in lines]
+
+
+DATA = "data: {catalog: data/c.csv, regions: data/r.csv, values: [data/v.csv]}"
+PLAN = "plan: {name: 规划, start: 2023, end: 2027}"
+OUTPUT = 'output: {folder: out, filename: "{year}/{region}.docx"}'
+# (key path, text replaced in GOOD (None: appended), its replacement, the one problem reported)
+BAD_VALUES = [
+    ("title", 'title: "{region}报告"', 'title: "{bogus}报告"',
+     "title：「{bogus}」不可用，可用的有 {plan}、{region}、{year}"),
+    ("organ", 'organ: "中共{region}委组织部"', "organ: [中共]", "organ：应为文字，现在是「['中共']」"),
+    ("year", "year: 2025", "year: 二〇二五", "year：应为整数，现在是「二〇二五」"),
+    ("date", "date: 2025-12-20", "date: 2025-02-30",
+     "date：日期「2025-02-30」无法识别，请写成 2025-12-20 的形式"),
+    ("as_of", None, "as_of: 十一月", "as_of：日期「十一月」无法识别，请写成 2025-11 的形式"),
+    ("time_progress", None, "time_progress: 按季",
+     "time_progress：应为「按月」（按数据截至年月计算）或「按年」（按整年计算），现在是「按季」"),
+    ("plan", PLAN, "plan: 2023", "plan：应为一组键值，现在是「2023」"),
+    ("plan.name", PLAN, "plan: {name: [规划], start: 2023, end: 2027}",
+     "plan.name：应为文字，现在是「['规划']」"),
+    ("plan.start", PLAN, 'plan: {name: 规划, start: "2023", end: 2027}',
+     "plan.start：应为整数，现在是文字「2023」（请去掉引号）"),
+    ("plan.end", PLAN, 'plan: {name: 规划, start: 2023, end: "2027"}',
+     "plan.end：应为整数，现在是文字「2027」（请去掉引号）"),
+    ("data", DATA, "data: [data/c.csv]", "data：应为一组键值，现在是「['data/c.csv']」"),
+    ("data.catalog", "data/c.csv", "data/none.csv",
+     "data.catalog：找不到「data/none.csv」（相对于 report.yaml 所在文件夹）"),
+    ("data.regions", "regions: data/r.csv", "regions: 5", "data.regions：应为文字，现在是「5」"),
+    ("data.values", "values: [data/v.csv]", "values: []", "data.values：至少要列出一个指标数据文件"),
+    ("data.values[]", "values: [data/v.csv]", "values: [data/v.csv, 3]",
+     "data.values[1]：应写成 path: 文件 和可选的 sheets: [工作表]"),
+    ("data.values[].path", "values: [data/v.csv]", "values: [{sheets: [指标数据]}]",
+     "data.values[0].path：缺少指标数据文件的路径，请写成 data/指标数据.xlsx 的形式"),
+    ("data.values[].sheets", "values: [data/v.csv]",
+     "values: [data/v.csv, {path: data/v.csv, sheets: [2024, 2025]}]",
+     "data.values[1].sheets：应为工作表名称的列表，如 [指标数据]"),
+    ("data.collected", "values: [data/v.csv]", "values: [data/v.csv], collected: data/汇总.xlsx",
+     "data.collected：「data/汇总.xlsx」应为一个 .csv 文件名，如 data/填报汇总.csv"
+     "（reportgen collect 把收回的填报表合并到这个文件）"),
+    ("templates", "templates: templates", "templates: 模板",
+     "templates：找不到模板文件夹「模板」（相对于 report.yaml 所在文件夹）"),
+    ("output", OUTPUT, "output: out", "output：应为一组键值，现在是「out」"),
+    ("output.folder", "folder: out", "folder: 3", "output.folder：应为文字，现在是「3」"),
+    ("output.filename", "{year}/{region}.docx", "{year}/{region}.doc",
+     "output.filename：「{year}/{region}.doc」应以 .docx 结尾"),
+    ("validation", None, "validation: 0.005", "validation：应为一组键值，现在是「0.005」"),
+    ("validation.sum_tolerance", None, "validation: {sum_tolerance: -0.01}",
+     "validation.sum_tolerance：应为不小于 0 的数字，如 0.005（即千分之五），现在是「-0.01」"),
+    ("validation.yoy_jump_factor", None, "validation: {yoy_jump_factor: 0.5}",
+     "validation.yoy_jump_factor：应为大于 1 的数字，如 3（同比变化超过 3 倍或不足 1/3 时提示核实），"
+     "现在是「0.5」"),
+    ("validation.city_sums_from_counties", None, "validation: {city_sums_from_counties: 是}",
+     "validation.city_sums_from_counties：应为true 或 false，现在是「是」"),
+    ("status", None, "status: 10", "status：应为一组键值，现在是「10」"),
+    ("status.ahead_margin", None, "status: {ahead_margin: 十}",
+     "status.ahead_margin：应为数字，现在是「十」"),
+    ("wording", None, "wording: {leader: ' '}", "wording.leader：应为非空文字"),
+    ("terms", None, "terms: {县: 我县}", "terms.县：应为一组“用语键: 文字”"),
+    ("format", None, "format: {body_size: 三点五号}",
+     "format.body_size：排版配置「body_size」应当是字号名称（初号、小初、一号、小一、二号、小二、三号、"
+     "小三、四号、小四、五号、小五）或 5～72 之间的磅值，现在是「三点五号」。"),
+    ("header", None, "header: {printer: [组织部]}", "header.printer：应为文字"),
+]
+
+
+@pytest.mark.parametrize("key, old, new, says", BAD_VALUES, ids=[c[0] for c in BAD_VALUES])
+def test_each_declared_option_reports_its_bad_value_alone(tmp_path, key, old, new, says):
+    if old is None:
+        text = GOOD + new + "\n"
+    else:
+        assert GOOD.count(old) == 1, old
+        text = GOOD.replace(old, new)
+    problems = _problems(tmp_path, text)
+    assert len(problems) == 1 and problems[0].startswith(says), problems
+
+
+def test_every_declared_option_has_a_bad_value_case():
+    """Adding an option to the schema means adding its bad value above."""
+    import re
+
+    from generator.config import SCHEMA, Items, Section
+
+    def paths(section: Section, at: str):
+        for opt in section.declared():
+            path = f"{at}.{opt.key}" if at else opt.key
+            yield path
+            if isinstance(opt.inner, Items):
+                yield f"{path}[]"
+                yield from paths(opt.inner.item.inner, f"{path}[]")
+            elif isinstance(opt.inner, Section) and opt.key not in ("wording", "terms", "format",
+                                                                    "header"):
+                yield from paths(opt.inner, path)
+
+    covered = {re.sub(r"\[\d+\]", "[]", key) for key, *_ in BAD_VALUES}
+    assert set(paths(SCHEMA, "")) == covered
+
+
+def test_several_problems_anywhere_are_all_reported_with_their_key_paths(tmp_path):
+    text = (GOOD.replace("year: 2025", "year: 2025.5")
+            .replace("values: [data/v.csv]", "values: [data/v.csv, {path: data/v.csv, sheets: 7}]")
+            .replace("plan: {name: 规划,", "plan: {nmae: 规划,")
+            + "terms: {开发区: {organ: '{city}党工委', we: ''}}\n"
+            + "format: {body_font: '', heading1_font: 黑体}\n")
+    assert _problems(tmp_path, text) == [
+        "year：应为整数，现在是「2025.5」",
+        "plan.nmae：不认识的配置项（是否应为 name？）。可用的配置项有：name、start、end",
+        "plan.name：缺少规划名称，请写成 干部教育培训规划（2023－2027年） 的形式",
+        "data.values[1].sheets：应为工作表名称的列表，如 [指标数据]",
+        "terms.开发区.organ：「{city}」不可用，可用的有 {region}",
+        "terms.开发区.we：应为非空文字",
+        "format.body_font：排版配置「body_font」应当是字体名称（如“仿宋_GB2312”），现在是「」。",
+    ]
+
+
+def test_bad_format_keys_are_all_reported_at_once(tmp_path):
+    text = GOOD + ("format: {body_fnot: 仿宋, title_size: 99, margin_top: -3, body_size: 15.3,"
+                   " heading1_font: 黑体, line_pitch: 宽}\n")
+    problems = _problems(tmp_path, text)
+    assert [p.split("：", 1)[0] for p in problems] == [  # in the file's order
+        "format.body_fnot", "format.title_size", "format.margin_top", "format.body_size",
+        "format.line_pitch"]
+    assert problems[0].startswith("format.body_fnot：排版配置中的设置项「body_fnot」不存在"
+                                  "（是否应为 body_font？）。可用的设置项：page_width、")
+    assert "5～72 之间的磅值，现在是「99」" in problems[1]
+    assert "「margin_top」不能为负数，现在是 -3" in problems[2]
+    assert "「body_size」的字号须是 0.5 磅的整数倍，现在是 15.3" in problems[3]
+    assert "「line_pitch」应当是整数（单位：缇" in problems[4]
+
+
+@pytest.mark.parametrize("extra, says", [
+    ("plan: {name: 规划, start: 2023, ende: 2027}",
+     "plan.ende：不认识的配置项（是否应为 end？）。可用的配置项有：name、start、end"),
+    ("data: {catalog: data/c.csv, regions: data/r.csv, values: [{path: data/v.csv, sheet: x}]}",
+     "data.values[0].sheet：不认识的配置项（是否应为 sheets？）。可用的配置项有：path、sheets"),
+    ("wording: {leadr: 总书记}",
+     "wording.leadr：不认识的用语项（是否应为 leader？），可用的有：leader、thought"),
+    ("header: {doc_numbr: 临组〔2025〕5号}", "header.doc_numbr：不认识的版头/版记项（是否应为 doc_number？），"
+     "可用的有：issuer_mark、doc_number、copy_to、printer、print_date"),
+    ("terms: {县级: {we: 我市}}", "terms.县级：层级应为 市、区、县、县级市、开发区 之一（是否应为 县级市？）"),
+    ("terms: {县: {wee: 我县}}", "terms.县.wee：不认识的用语键（是否应为 we？），可用的有：we、whole、"),
+    ("outputs: {folder: out}", "outputs：不认识的配置项（是否应为 output？）。可用的配置项有：title、organ、"),
+])
+def test_unknown_keys_anywhere_suggest_the_closest_declared_one(tmp_path, extra, says):
+    key = extra.split(":")[0]
+    lines = [line for line in GOOD.splitlines() if not line.startswith(key + ":")]
+    problems = _problems(tmp_path, "\n".join(lines) + "\n" + extra + "\n")
+    assert problems[0].startswith(says), problems
+
+
+def test_a_missing_section_or_value_says_what_to_write(tmp_path):
+    text = "\n".join(line for line in GOOD.splitlines()
+                     if not line.startswith(("data:", "output:", "date:")))
+    assert _problems(tmp_path, text + "\ndate:\n") == [
+        "date：缺少成文日期，请写成 2025-12-20 的形式",
+        "data：缺少数据文件，请补上（要写出 catalog、regions、values）",
+        "output：缺少输出文件夹和文件名模式，请补上（要写出 folder、filename）",
+    ]
+
+
+def test_shorthands_of_a_list_of_one(tmp_path):
+    text = GOOD.replace("values: [data/v.csv]", "values: {path: data/v.csv, sheets: 指标数据}")
+    assert _problems(tmp_path, text) == ["data.values：应为列表，现在是「{'path': 'data/v.csv', "
+                                         "'sheets': '指标数据'}」"]
+    (tmp_path / "ok").mkdir()
+    text = GOOD.replace("values: [data/v.csv]", "values: [{path: data/v.csv, sheets: 指标数据}]")
+    cfg = load_config(_write(tmp_path / "ok", text))
+    assert cfg.values[0].sheets == ("指标数据",)
+    (tmp_path / "one").mkdir()
+    cfg = load_config(_write(tmp_path / "one", GOOD.replace("values: [data/v.csv]", "values: data/v.csv")))
+    assert cfg.values[0].path == str(tmp_path / "one" / "data" / "v.csv")
