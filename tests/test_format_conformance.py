@@ -1,14 +1,18 @@
 """Independent conformance check of the generated documents against the format spec
-/work/shared/gbt9704.md (GB/T 9704-2012 《党政机关公文格式》 and its OOXML values).
+docs/gbt9704.md (GB/T 9704-2012 《党政机关公文格式》 and its OOXML values).
 
-Every check is derived from gbt9704.md, not from the layout code or its tests, and reads the
-.docx itself (zipfile + lxml, style inheritance resolved in tests/conformance.py). Documents:
+Every check is derived from docs/gbt9704.md, not from the layout code or its tests, and reads
+the .docx itself (zipfile + lxml, style inheritance resolved in tests/docx_reader.py; the
+ECMA-376 schema orders in tests/conformance.py). This module owns the properties of the
+finished document that the spec states; tests/test_layout.py checks how the layout package
+gets there from given blocks. Documents:
 
 * ``city`` and ``county``: the sample report (report.yaml) for 临江市 and 青石县;
 * ``formal``: the city report with the optional 版头 and 版记 switched on (``header:``);
 * ``redline``: a tracked-changes copy (only for the package / schema / revision checks).
 
-Each assertion message starts with the gbt9704.md section it checks.
+Each assertion message starts with the section of docs/gbt9704.md it checks (§Page and grid,
+§Structure …); the section names are that file's headings.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conformance import (
+from conformance import order_problems
+from docx_reader import (
     CT_NS,
     MM_EMU,
     MM_TWIPS,
@@ -34,7 +39,6 @@ from conformance import (
     cn_number,
     local,
     on,
-    order_problems,
     text_of,
     text_runs,
     text_width,
@@ -44,7 +48,7 @@ from conformance import (
 ROOT = Path(__file__).resolve().parents[1]
 CITY, COUNTY = "临江市", "青石县"
 
-# ---- values stated by gbt9704.md -------------------------------------------------------------
+# ---- values stated by docs/gbt9704.md ---------------------------------------------------------
 A4 = (11906, 16838)
 MARGINS = {"top": 2098, "left": 1587, "right": 1474, "bottom": 1984}
 LINE = 579                      # exact line spacing and docGrid linePitch
@@ -251,16 +255,9 @@ def in_masthead(doc: Docx, el) -> bool:
     return el in heads or any(a in heads for a in el.iterancestors())
 
 
-def footers(doc: Docx) -> list[tuple[str, str, object]]:
-    """(type, part, root) of every footer referenced by the sections."""
-    out = []
-    for sect in doc.sections:
-        for ref in sect.findall(w("footerReference")):
-            kind = ref.get(w("type"), "default")
-            found = doc.footer_for(sect, kind)
-            if found:
-                out.append((kind, *found))
-    return out
+def footer_paragraphs(doc: Docx) -> list[tuple[str, str, object]]:
+    """(type, part, w:p) of every paragraph of the footers the sections reference."""
+    return [(kind, part, p) for kind, part, root in doc.footers() for p in root.iter(w("p"))]
 
 
 # ==============================================================================================
@@ -304,6 +301,9 @@ def test_doc_grid_lines_579(doc):
         assert found == ("lines", str(LINE)), (
             f"§Page and grid: docGrid type=\"lines\" linePitch=\"579\" (not linesAndChars); "
             f"found type={found[0]} linePitch={found[1]}")
+        assert grid.get(w("charSpace")) is None, (
+            f"§Page and grid: no charSpace on the docGrid (it breaks LibreOffice); found "
+            f"charSpace={grid.get(w('charSpace'))}")
 
 
 def test_grid_gives_22_lines_of_28_characters(doc):
@@ -330,13 +330,9 @@ def test_exact_line_spacing_579(doc):
 
 
 def test_sanhao_runs_have_character_spacing_minus_5(doc):
-    problems = []
-    for pel in all_paragraphs(doc):
-        for r in text_runs(pel):
-            rp = doc.fmt.run_props(r, pel)
-            if rp.sz == SZ["三号"] and rp.spacing != CHAR_SPACING:
-                problems.append(f"「{text_of(pel)[:20]}」 run 「{text_of(r)[:10]}」: "
-                                f"spacing={rp.spacing}")
+    problems = [f"「{text_of(pel)[:20]}」 run 「{text_of(r)[:10]}」: spacing={rp.spacing}"
+                for pel, r, rp in doc.runs(all_paragraphs(doc))
+                if rp.sz == SZ["三号"] and rp.spacing != CHAR_SPACING]
     assert not problems, fail_list(
         problems, "§Page and grid: 三号 runs get w:spacing w:val=\"-5\" (28 characters per line)")
 
@@ -406,28 +402,18 @@ def test_widow_control_off_on_body_paragraphs(doc):
 
 
 def test_text_is_black(doc):
-    problems = []
-    for pel in all_paragraphs(doc):
-        if in_masthead(doc, pel):
-            continue
-        for r in text_runs(pel):
-            rp = doc.fmt.run_props(r, pel)
-            if rp.color.lower() not in {c.lower() for c in BLACK} or rp.theme_color:
-                problems.append(f"「{text_of(pel)[:20]}」: color={rp.color} "
-                                f"themeColor={rp.theme_color}")
-    for _kind, part, root in footers(doc):
-        for pel in root.iter(w("p")):
-            for r in text_runs(pel):
-                rp = doc.fmt.run_props(r, pel)
-                if rp.color.lower() not in {c.lower() for c in BLACK} or rp.theme_color:
-                    problems.append(f"{part}: color={rp.color}")
+    paras = [p for p in all_paragraphs(doc) if not in_masthead(doc, p)]
+    paras += [p for _, _, p in footer_paragraphs(doc)]
+    problems = [f"「{text_of(pel)[:20]}」: color={rp.color} themeColor={rp.theme_color}"
+                for pel, _, rp in doc.runs(paras)
+                if rp.color.lower() not in BLACK or rp.theme_color]
     assert not problems, fail_list(
         problems, "§Page and grid: text black; only the 发文机关标志 and the 版头 rule are red")
 
 
 def test_rules_and_borders_are_black(doc):
     problems = []
-    parts = [(doc.main_part, doc.document)] + [(part, root) for _, part, root in footers(doc)]
+    parts = [(doc.main_part, doc.document)] + [(part, root) for _, part, root in doc.footers()]
     if doc.styles_root is not None:
         parts.append(("styles", doc.styles_root))
     for part, root in parts:
@@ -448,28 +434,35 @@ def test_rules_and_borders_are_black(doc):
                                              "is red")
 
 
+LINE_BREAK_RULES = ("kinsoku", "wordWrap", "overflowPunct")
+
+
 def test_kinsoku_stays_on(doc):
-    problems = [f"「{text_of(p)[:20]}」" for p in all_paragraphs(doc)
-                if doc.fmt.p_flag(p, "kinsoku") is False]
-    assert not problems, fail_list(problems, "§Text rules: keep kinsoku (line-break rules) on")
+    """kinsoku, wordWrap and overflowPunct switched off anywhere (a paragraph, a style,
+    docDefaults): every paragraph the setting reaches would break lines without the rules."""
+    problems = []
+    for part in doc.word_parts():
+        for el in doc.xml(part).iter(*(w(t) for t in LINE_BREAK_RULES)):
+            if on(el) is False:
+                owner = next(el.iterancestors(w("style"), w("p")), None)
+                where = "docDefaults" if owner is None else \
+                    owner.get(w("styleId")) or text_of(owner)[:20]
+                problems.append(f"{part} 「{where}」: w:{local(el)} off (line {el.sourceline})")
+    assert not problems, fail_list(problems, "§Text rules: keep kinsoku (line-break rules: "
+                                             "kinsoku, wordWrap, overflowPunct) on")
 
 
 # ==============================================================================================
 # Fonts
 # ==============================================================================================
 
-def _role_font_problems(doc, paras, font, sz, *, bold=None, font_match=None) -> list[str]:
+def _role_font_problems(doc, paras, font, sz, *, bold=None) -> list[str]:
     problems = []
     for p in paras:
-        runs = text_runs(p.el)
-        if not runs:
-            continue
-        for r in runs:
-            rp = doc.fmt.run_props(r, p.el)
-            ok_font = font_match(rp.east_asia) if font_match else rp.east_asia == font
-            if not ok_font or rp.sz != sz or rp.themes or (bold is not None and rp.bold != bold):
-                problems.append(f"{p.where()} run 「{text_of(r)[:12]}」: {rp.describe()} "
-                                f"themes={rp.themes}")
+        problems += [f"{p.where()} run 「{text_of(r)[:12]}」: {rp.describe()} themes={rp.themes}"
+                     for _, r, rp in doc.runs([p.el])
+                     if rp.east_asia != font or rp.sz != sz or rp.themes
+                     or (bold is not None and rp.bold != bold)]
     return problems
 
 
@@ -500,8 +493,9 @@ def test_heading_fonts(doc, level):
 
 
 @pytest.mark.parametrize("level", [1, 2, 3, 4])
-def test_heading_styles_fonts(doc, level):
-    """The heading styles themselves (level 3 and 4 are defined even when the sample has none)."""
+def test_heading_styles(doc, level):
+    """The heading styles themselves (levels 3 and 4 are defined even when the sample has
+    none): font and size, black, and the body's line, 2-字 indent and no extra spacing."""
     sid = doc.styles.by_name(f"heading {level}")
     if sid is None:
         assert not [p for p in doc.layout.headings if p.level == level]
@@ -514,48 +508,52 @@ def test_heading_styles_fonts(doc, level):
         problems.append(f"sz={rp.sz}")
     if level == 1 and rp.bold:
         problems.append("bold")
-    assert not problems, (f"§Font sizes and names: style 'heading {level}' ({sid}) should be "
-                          f"{HEADING_FONTS[level]} 三号: {problems}")
+    if rp.color.lower() not in BLACK or rp.theme_color:
+        problems.append(f"color={rp.color}")
+    layers = doc.fmt.style_ppr_layers(sid)
+    sp = doc.fmt.merged(layers, "spacing") or {}
+    if (sp.get("line"), sp.get("lineRule")) != (str(LINE), "exact"):
+        problems.append(f"line={sp.get('line')} lineRule={sp.get('lineRule')}")
+    problems += [f"{key}={sp[key]}" for key in ("before", "after", "beforeLines", "afterLines")
+                 if twips(sp, key)]
+    ind = doc.fmt.merged(layers, "ind") or {}
+    if twips(ind, "firstLine") not in two_zi(rp.sz, rp.spacing) or twips(ind, "left"):
+        problems.append(f"ind={ind}")
+    assert not problems, (f"§Font sizes and names, §Page and grid: style 'heading {level}' "
+                          f"({sid}) should be {HEADING_FONTS[level]} 三号, black, exact 579, "
+                          f"2-字 first-line indent, no space before/after: {problems}")
 
 
 def test_page_number_font(doc):
-    problems = []
-    seen = 0
-    for kind, part, root in footers(doc):
-        for pel in root.iter(w("p")):
-            for r in text_runs(pel):
-                seen += 1
-                rp = doc.fmt.run_props(r, pel)
-                fonts = {rp.east_asia, rp.ascii, rp.h_ansi}
-                if fonts != {PAGE_NUMBER_FONT} or rp.sz != SZ["四号"] or rp.themes:
-                    problems.append(f"{part} ({kind}) run 「{text_of(r)}」: {rp.describe()} "
-                                    f"hAnsi={rp.h_ansi}")
+    problems, seen = [], 0
+    for kind, part, pel in footer_paragraphs(doc):
+        for _, r, rp in doc.runs([pel]):
+            seen += 1
+            if {rp.east_asia, rp.ascii, rp.h_ansi} != {PAGE_NUMBER_FONT} or rp.sz != SZ["四号"] \
+                    or rp.themes:
+                problems.append(f"{part} ({kind}) run 「{text_of(r)}」: {rp.describe()} "
+                                f"hAnsi={rp.h_ansi}")
     assert seen, "§Page numbers: no text runs in the footers"
     assert not problems, fail_list(
         problems, "§Page numbers: 宋体 (eastAsia, ascii and hAnsi: half-width 宋体 digits) "
                   "四号 (sz 28)")
 
 
-THEME_ATTRS = {"asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme"}
-
-
-def test_no_theme_font_attributes(doc):
+def test_no_theme_attributes(doc):
+    """w:rFonts (asciiTheme, eastAsiaTheme, hAnsiTheme, cstheme) and any other element
+    (themeColor, themeFill …): a theme attribute beats the explicit font or colour."""
     problems = []
     for part in doc.word_parts():
-        for rf in doc.xml(part).iter(w("rFonts")):
-            bad = sorted(local(a) for a in rf.attrib if etree_local(a) in THEME_ATTRS)
+        for el in doc.xml(part).iter():
+            bad = sorted(local(a) for a in el.attrib if "theme" in local(a).lower())
             if bad:
-                owner = next((a for a in rf.iterancestors(w("style"))), None)
+                owner = next((a for a in el.iterancestors(w("style"))), None)
                 where = f"style {owner.get(w('styleId'))}" if owner is not None else \
-                    f"line {rf.sourceline}"
-                problems.append(f"{part} {where}: {bad}")
+                    f"line {el.sourceline}"
+                problems.append(f"{part} {where} <w:{local(el)}>: {bad}")
     assert not problems, fail_list(
-        problems, "§python-docx notes: no w:*Theme attributes on w:rFonts (a theme attribute "
-                  "beats the explicit name)")
-
-
-def etree_local(attr: str) -> str:
-    return attr.split("}", 1)[-1]
+        problems, "§python-docx notes: no w:*Theme attributes (a theme attribute beats the "
+                  "explicit name); §Page and grid: text black, so no theme colours either")
 
 
 def test_fonts_are_declared_with_alt_names(doc):
@@ -564,7 +562,7 @@ def test_fonts_are_declared_with_alt_names(doc):
     used = set()
     for part in doc.word_parts():
         for rf in doc.xml(part).iter(w("rFonts")):
-            used |= {v for k, v in rf.attrib.items() if etree_local(k) in
+            used |= {v for k, v in rf.attrib.items() if local(k) in
                      ("eastAsia", "ascii", "hAnsi", "cs")}
     missing = sorted(used - set(declared))
     no_alt = sorted(n for n in used & set(declared)
@@ -578,7 +576,7 @@ def test_fonts_are_declared_with_alt_names(doc):
 def test_doc_defaults_space_after_zero(doc):
     ppr = doc.styles.ppr_default
     sp = ppr.find(w("spacing")) if ppr is not None else None
-    found = {etree_local(k): v for k, v in sp.attrib.items()} if sp is not None else {}
+    found = {local(k): v for k, v in sp.attrib.items()} if sp is not None else {}
     assert found.get("after", "0") == "0" and found.get("afterLines", "0") == "0", (
         f"§python-docx notes: docDefaults space-after 0 (python-docx's template has 200); "
         f"found {found}")
@@ -724,11 +722,8 @@ def test_signature_and_date_on_the_right_date_below(doc):
 
 def _width_twips(doc: Docx, p: Para) -> float:
     """Width of a paragraph's text in twips (ASCII at half the size), with character spacing."""
-    total = 0.0
-    for r in text_runs(p.el):
-        rp = doc.fmt.run_props(r, p.el)
-        total += sum((rp.sz * 5 if ord(c) < 128 else rp.sz * 10) + rp.spacing for c in text_of(r))
-    return total
+    return sum((rp.sz * 5 if ord(c) < 128 else rp.sz * 10) + rp.spacing
+               for _, r, rp in doc.runs([p.el]) for c in text_of(r))
 
 
 def test_date_first_character_two_zi_right_of_signature(doc):
@@ -816,8 +811,7 @@ def _masthead(doc: Docx):
 def test_masthead_issuer_mark_red_and_centred(formal):
     mark, _ = _masthead(formal)
     assert jc(formal, mark.el) == "center", "§Structure: 发文机关标志 centred"
-    for r in text_runs(mark.el):
-        rp = formal.fmt.run_props(r, mark.el)
+    for _, _, rp in formal.runs([mark.el]):
         assert _is_red(rp.color), f"§Structure: red 发文机关标志; found color={rp.color}"
 
 
@@ -870,10 +864,8 @@ def test_record_font_and_indents(formal):
     for pel in rec.iter(w("p")):
         if not text_of(pel).strip():
             continue
-        for r in text_runs(pel):
-            rp = formal.fmt.run_props(r, pel)
-            if rp.east_asia != RECORD_FONT or rp.sz != SZ["四号"]:
-                problems.append(f"「{text_of(pel)[:16]}」: {rp.describe()}")
+        problems += [f"「{text_of(pel)[:16]}」: {rp.describe()}" for _, _, rp in formal.runs([pel])
+                     if rp.east_asia != RECORD_FONT or rp.sz != SZ["四号"]]
         ind = formal.fmt.p_merged(pel, "ind") or {}
         start = twips(ind, "left") + twips(ind, "firstLine") - twips(ind, "hanging")
         if abs(start - ONE_ZI_SIHAO) > 10 or abs(twips(ind, "right") - ONE_ZI_SIHAO) > 10:
@@ -1020,14 +1012,11 @@ def test_table_text_fangsong_at_most_sihao(doc):
     for i, tbl in enumerate(doc.layout.tables, start=1):
         heads = set(_header_rows(tbl))
         for tr in tbl.findall(w("tr")):
-            for pel in tr.iter(w("p")):
-                for r in text_runs(pel):
-                    rp = doc.fmt.run_props(r, pel)
-                    if rp.sz > SZ["四号"]:
-                        problems.append(f"table {i} 「{text_of(r)[:10]}」: sz={rp.sz}")
-                    if tr not in heads and "仿宋" not in (rp.east_asia or ""):
-                        problems.append(f"table {i} 「{text_of(r)[:10]}」: "
-                                        f"eastAsia={rp.east_asia}")
+            for _, r, rp in doc.runs(tr.iter(w("p"))):
+                if rp.sz > SZ["四号"]:
+                    problems.append(f"table {i} 「{text_of(r)[:10]}」: sz={rp.sz}")
+                if tr not in heads and "仿宋" not in (rp.east_asia or ""):
+                    problems.append(f"table {i} 「{text_of(r)[:10]}」: eastAsia={rp.east_asia}")
     assert not problems, fail_list(problems, "§Structure: table text 仿宋, 四号 or smaller "
                                              "(sz ≤ 28)")
 
@@ -1036,12 +1025,9 @@ def test_table_header_row_heiti(doc):
     problems = []
     for i, tbl in enumerate(doc.layout.tables, start=1):
         heads = _header_rows(tbl) or tbl.findall(w("tr"))[:1]
-        for tr in heads:
-            for pel in tr.iter(w("p")):
-                for r in text_runs(pel):
-                    rp = doc.fmt.run_props(r, pel)
-                    if rp.east_asia != TABLE_HEADER_FONT:
-                        problems.append(f"table {i} 「{text_of(r)}」: eastAsia={rp.east_asia}")
+        problems += [f"table {i} 「{text_of(r)}」: eastAsia={rp.east_asia}"
+                     for tr in heads for _, r, rp in doc.runs(tr.iter(w("p")))
+                     if rp.east_asia != TABLE_HEADER_FONT]
     assert not problems, fail_list(problems, "§Structure: table header row 黑体")
 
 
@@ -1067,6 +1053,10 @@ def test_even_and_odd_footers_switched_on(doc):
     assert doc.settings is not None, "§Page numbers: no settings part"
     el = doc.settings.find(w("evenAndOddHeaders"))
     assert on(el), "§Page numbers: w:evenAndOddHeaders in settings"
+    for sect in doc.sections:
+        kinds = sorted(ref.get(w("type"), "default") for ref in sect.findall(w("footerReference")))
+        assert kinds == ["default", "even"], \
+            f"§Page numbers: a default and an even footer (and no other); found {kinds}"
 
 
 def _footer(doc: Docx, kind: str):
@@ -1147,10 +1137,9 @@ def test_page_field_is_complete(doc, kind):
 def test_page_number_wrapped_in_em_dashes(doc, kind):
     part, root = _footer(doc, kind)
     before, _, result, after, _ = _field_parts(_number_paragraph(root))
-    assert before.strip() == EM_DASH and after.strip() == EM_DASH, (
-        f"§Page numbers: `— 1 —` with one em dash U+2014 on each side; {part} has "
+    assert (before, after) == (EM_DASH + " ", " " + EM_DASH), (
+        f"§Page numbers: `— 1 —`, one em dash U+2014 and one space on each side; {part} has "
         f"{before!r} + field + {after!r}")
-    assert f"{before}{result}{after}".count(" ") <= 2, "§Page numbers: at most one space each side"
 
 
 def test_footer_distance_24_to_25_mm(doc):
@@ -1174,8 +1163,7 @@ CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》�
 def _texts(doc: Docx) -> list[tuple[str, str]]:
     """(where, text) of every paragraph in document.xml and the footers."""
     out = [(f"#{i}", text_of(p)) for i, p in enumerate(all_paragraphs(doc))]
-    for _kind, part, root in footers(doc):
-        out += [(part, text_of(p)) for p in root.iter(w("p"))]
+    out += [(part, text_of(p)) for _, part, p in footer_paragraphs(doc)]
     return [(where, t) for where, t in out if t.strip()]
 
 
@@ -1308,7 +1296,7 @@ def test_relationship_ids_used_in_parts_resolve(any_doc):
         for el in any_doc.xml(part).iter():
             for k, v in el.attrib.items():
                 if k.startswith(f"{{{R_NS}}}") and v not in ids:
-                    problems.append(f"{part}: {local(el)} r:{etree_local(k)}={v} not in rels")
+                    problems.append(f"{part}: {local(el)} r:{local(k)}={v} not in rels")
     assert not problems, fail_list(problems, "package: every r:id/r:embed resolves")
 
 
