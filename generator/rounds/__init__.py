@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 
 FORM_KIND = "reportgen填报表"
@@ -60,11 +59,10 @@ def _plain(value):
 
 def generated_time(date: dt.date) -> dt.datetime:
     """The form's time stamp: SOURCE_DATE_EPOCH if set, else the report's date at midnight,
-    so the same inputs always give the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
-    return dt.datetime(date.year, date.month, date.day)
+    so the same inputs always give the same bytes (clock.build_time)."""
+    from ..clock import build_time
+
+    return build_time(date)
 
 
 def form_title(plan_name: str) -> str:

@@ -134,7 +134,7 @@ def _merge(request: Request, account, staged: Path, keep_going: bool) -> Respons
     pending = ""
     if not outcome.ok and outcome.held and not keep_going:
         pending = staged.name           # kept for the confirmation, removed after it
-        (staged / ".owner").write_text(account.name, encoding="utf-8")
+        atomic_write(staged / ".owner", account.name.encode("utf-8"))
     else:
         uploads.discard(staged)
     return _data_page(request, 200 if outcome.ok else 422, outcome=outcome, pending=pending)
