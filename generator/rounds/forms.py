@@ -268,6 +268,15 @@ class _Form:
         self.entries.append((ws.title, c.coordinate, code, f"{LOCKED} {year}".strip(), value))
         return c
 
+    def _finish(self, ws) -> None:
+        """Printed on A4 landscape, one page wide, then protected."""
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self._protect(ws)
+
     @staticmethod
     def _protect(ws) -> None:
         ws.protection.sheet = True
@@ -344,12 +353,7 @@ class _Form:
             ws.conditional_formatting.add(ref, FormulaRule(
                 formula=[f"LEN(TRIM({get_column_letter(ycol)}{first}))=0"], fill=fill))
         ws.print_title_rows = "3:3"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self._protect(ws)
+        self._finish(ws)
 
     def _indicator_row(self, ws, row, seq, ind: Indicator, col, ycol, derived, blanks) -> None:
         r, fmt = self.region.name, _number_format(ind)
@@ -464,12 +468,7 @@ class _Form:
             if not ind.optional:
                 ws.conditional_formatting.add(c.coordinate, FormulaRule(
                     formula=[f"LEN(TRIM({c.coordinate}))=0"], fill=fill))
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self._protect(ws)
+        self._finish(ws)
 
     # --- 填报说明 and 表单信息 ------------------------------------------------------------------
 
