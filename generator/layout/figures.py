@@ -27,7 +27,7 @@ def png_size(data: bytes, label: str) -> tuple[int, int]:
 def fit(size_px: tuple[int, int], max_width: int, max_height: int) -> tuple[int, int]:
     """(cx, cy) in EMU: the full width `max_width` (twips), aspect kept, at most `max_height`."""
     w_px, h_px = size_px
-    width = min(max_width * EMU_PER_TWIP, TYPE_WIDTH_EMU)
+    width: float = min(max_width * EMU_PER_TWIP, TYPE_WIDTH_EMU)
     height = width * h_px / w_px
     if height > max_height * EMU_PER_TWIP:
         height = max_height * EMU_PER_TWIP
@@ -38,8 +38,9 @@ def fit(size_px: tuple[int, int], max_width: int, max_height: int) -> tuple[int,
 def picture_inline(document, data: bytes, shape_id: int, cx: int, cy: int, description: str):
     """A `wp:inline` for `data` related to the main document part (deduplicated by hash)."""
     from docx.oxml.shape import CT_Inline
+    from docx.shared import Emu
 
     r_id, _image = document.part.get_or_add_image(io.BytesIO(data))
-    inline = CT_Inline.new_pic_inline(shape_id, r_id, f"figure{shape_id}.png", cx, cy)
+    inline = CT_Inline.new_pic_inline(shape_id, r_id, f"figure{shape_id}.png", Emu(cx), Emu(cy))
     inline.docPr.set("descr", description)
     return inline

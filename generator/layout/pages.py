@@ -37,6 +37,7 @@ def estimate_pages(blocks: list, title: str, images: dict[str, bytes],
 
     lines += len(break_title(title, p.title_chars_per_line)) * 1.5 + 1
     for b in blocks:
+        add: float  # lines the block takes
         if isinstance(b, (Heading, Paragraph)):
             add = _lines(b.text, per_line)
         elif isinstance(b, Figure):

@@ -180,7 +180,7 @@ def _style(root, kind: str, style_id: str, name: str, *, based_on: str | None = 
            next_: str | None = None, default: bool = False, ppr: dict | None = None,
            rpr: dict | None = None) -> None:
     """Appends one w:style with its children in schema order."""
-    attrs = {"type": kind, "styleId": style_id}
+    attrs: dict[str, str | int] = {"type": kind, "styleId": style_id}
     if default:
         attrs["default"] = 1
     style = x.sub(root, "style", attrs)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from itertools import pairwise
 
 from generator.blocks import TableData
@@ -119,7 +120,7 @@ def _fit(base: list[int], minimum: list[int], total: int) -> list[int]:
             fixed[j] = True
 
 
-def _share(total: int, weights: list[float]) -> list[int]:
+def _share(total: int, weights: Sequence[float]) -> list[int]:
     """`total` split in proportion to `weights`, as integers summing exactly to `total`."""
     s = sum(weights)
     cuts = [round(total * sum(weights[: i + 1]) / s) for i in range(len(weights))]
@@ -185,7 +186,8 @@ def balanced_lines(text: str, room: float) -> str:
         return text
     count = math.ceil(width / room)
     goal = width / count
-    lines, line, used = [], "", 0.0
+    lines: list[str] = []
+    line, used = "", 0.0
     for piece in _pieces(text):
         size = title_width(piece)
         if line and used + size / 2 > goal * (len(lines) + 1) and len(lines) < count - 1:
