@@ -21,7 +21,9 @@ import io
 import math
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from generator import fmt
 from generator.chartspec import (
@@ -106,7 +108,7 @@ def render_charts(specs: dict[str, ChartSpec], cache_dir: Path | None = None) ->
         if png is None and cache is not None:
             png = _read_cached(cache / f"{key}.png")
         drawn = png is None
-        if drawn:
+        if png is None:
             png = render_chart(spec)
         if cache is not None and (drawn or not (cache / f"{key}.png").is_file()):
             # A new cache folder after a memo hit too. No fsync: an image that a power cut
@@ -594,7 +596,8 @@ def _draw_structure(spec: StructureChart):
     return fig
 
 
-_DRAWERS = {
+# each takes its own class of spec
+_DRAWERS: dict[type, Callable[[Any], Any]] = {
     ProgressChart: _draw_progress,
     CompareChart: _draw_compare,
     TrendChart: _draw_trend,

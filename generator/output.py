@@ -228,7 +228,7 @@ def remove_temps(folder: Path, *, stale: bool) -> list[Path]:
     """Remove temporary files under the output folder: this build's own (`stale=False`, when
     it ends), or (`stale=True`, when it starts) those left by builds that no longer run.
     Only regular files named as reportgen names them; never a user's file. Returns them."""
-    removed = []
+    removed: list[Path] = []
     if not folder.is_dir():
         return removed
     me = _temp_owner()

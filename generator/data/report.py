@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ..model import Location, Problem
@@ -132,7 +133,7 @@ def _line(cells: tuple[str, ...], widths: list[int]) -> str:
     return GAP.join(padded).rstrip()
 
 
-def _column_widths(rows: list[tuple[str, ...]], width: int) -> list[int]:
+def _column_widths(rows: Sequence[tuple[str, ...]], width: int) -> list[int]:
     natural = [max(display_width(line) for r in [HEADERS, *rows] for line in r[i].split("\n"))
                for i in range(len(HEADERS))]
     free = width - natural[0] - len(GAP) * (len(HEADERS) - 1)
