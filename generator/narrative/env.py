@@ -24,6 +24,7 @@ import traceback
 from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from pathlib import Path
+from types import FrameType
 
 from .. import fmt
 from ..errors import TemplateError
@@ -282,7 +283,8 @@ def _check_macro_depth(budget: _Budget, name: str) -> None:
 
 def _check_depth(env) -> None:
     """Templates being rendered are on the stack as `root` frames of `env`'s compiled code."""
-    depth, frame = 0, sys._getframe(1)
+    depth = 0
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "root" and frame.f_globals.get("environment") is env:
             depth += 1
@@ -388,7 +390,8 @@ def _shown(name: str, templates: Path) -> str:
 def _frames(exc: BaseException) -> list[tuple[str, int]]:
     """(file, line) of the template frames of a Jinja traceback, outermost first."""
     return [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)
-            if f.filename.endswith(".j2") or "/templates/" in f.filename.replace("\\", "/")]
+            if f.lineno is not None
+            and (f.filename.endswith(".j2") or "/templates/" in f.filename.replace("\\", "/"))]
 
 
 def _where(exc: BaseException, templates: Path, frame: int = -1) -> str:

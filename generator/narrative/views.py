@@ -286,8 +286,8 @@ class IndicatorView:
     def per_year_needed(self) -> str:
         """What each remaining plan year must add to reach a cumulative target: 655名."""
         m, years = self._m, self._ctx.years_left
-        if not self.remaining or years <= 0:
-            return ""
+        if not self.remaining or years <= 0 or m.target is None or m.cum is None:
+            return ""  # (remaining is empty without a target or a cumulative value)
         need = (m.target - m.cum) / years
         if self._ind.decimals == 0:
             need = math.ceil(need)  # whole things: round up, a year cannot add half a cadre
