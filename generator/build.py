@@ -166,7 +166,9 @@ def gather(config_path: Path | str, regions: list[str] | None = None, *,
     batch = MetricsBatch(ds, cfg.year, cfg.plan.start, cfg.plan.end, cfg.ahead_margin,
                          month=cfg.progress_month)
     peers_n = len(ds.children(ds.city.name))
-    reports, paths, failures = [], {}, {}
+    reports: list[RegionReport] = []
+    paths: dict[Path, str] = {}      # output file → region
+    failures: dict[str, str] = {}
     for region in chosen:
         if region.name in ds.failed:
             from .data import format_problems
@@ -312,7 +314,7 @@ def _put_in_place(job: Job, manifest: Manifest, hashes: dict, todo: set, done: d
                 protect_edits(w.notes, manifest)
                 atomic_write(w.notes, notes)
                 manifest.record(w.notes, sha256(notes))
-            if redline:
+            if redline and previous:  # (changes come only with a previous build)
                 w.redline = redline_path(report.path)
                 data, _ = render_document(redline_blocks(report, previous), report.meta,
                                           report.specs, job.cfg.layout, cache)

@@ -428,7 +428,7 @@ def run() -> None:
     is skipped."""
     try:
         main()
-        code = 0
+        code: int | str | None = 0
     except SystemExit as exc:
         code = exc.code
     except KeyboardInterrupt:

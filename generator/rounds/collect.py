@@ -137,9 +137,9 @@ class CollectResult:
         from ..data.report import display_width
 
         files: dict[str, list[str]] = {}
-        for r in self.returns:
-            if r.region and r.status:
-                files.setdefault(r.region, []).append(r.name)
+        for ret in self.returns:
+            if ret.region and ret.status:
+                files.setdefault(ret.region, []).append(ret.name)
         rows = [("地区", "状态", "文件", "已填", "待补", "变化")]
         for name in self.regions:
             r = by_region.get(name)
@@ -346,9 +346,9 @@ def _open(data: bytes, data_only: bool = False) -> _Book | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-            sheets = {}
+            sheets: dict[str, dict[str, tuple[object, str]]] = {}
             for ws in wb.worksheets:
-                cells = {}
+                cells: dict[str, tuple[object, str]] = {}
                 for row in ws.iter_rows():
                     for c in row:
                         if c.value is not None and hasattr(c, "coordinate"):
@@ -436,6 +436,7 @@ def _input(r: Return, value, number_format: str, code: str, column: str,
            ind: Indicator | None, cfg, where: str) -> None:
     if ind is None:
         return
+    assert r.region is not None  # read_return read the cells only once it knew the region
     if column in (SOURCE_COL, NOTE_COL):
         text = _text(value)
         key = (r.region, cfg.year, code)
@@ -622,7 +623,8 @@ def _check_merged(cfg, ds: Dataset, existing, accepted: list[Return], keep_going
             # the region's own return, else the returns of its counties (a city total that no
             # longer agrees), else every return of the batch
             owners = ([by_region[region]] if region in by_region else
-                      [r for r in todo if parents.get(r.region) == region] or list(todo))
+                      [r for r in todo if r.region is not None and parents.get(r.region) == region]
+                      or list(todo))
             for r in owners:
                 for p in new:
                     where = None
@@ -745,6 +747,7 @@ def _write(cfg, ds: Dataset, result: CollectResult, existing: dict[Key, Entry],
     stamp = now.strftime("%Y%m%d-%H%M%S")
     entries = []
     for r in merged:
+        assert r.region is not None  # only returns of a known region are merged
         folder = log_path.parent / safe_name(r.region)
         known = next((p for p in folder.glob(f"*-{r.sha256[:8]}.xlsx")
                       if _file_sha(p) == r.sha256), None) if folder.is_dir() else None
