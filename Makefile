@@ -23,6 +23,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests tools benchmarks
+	$(BIN)/mypy
 
 golden: $(STAMP)
 	$(BIN)/python tools/update_golden.py
