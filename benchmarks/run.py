@@ -181,7 +181,8 @@ def batch(b: Bench) -> list[Row]:
 def in_process_batch(config: Path, jobs: int, subset: list[str] | None, sizes: Sizes) -> float:
     """Median wall time of `build` of every region (or of `subset`) in this (warm) process,
     chart cache cleared."""
-    from generator import build, charts
+    from generator import build
+    from generator.exhibits import charts
 
     def once() -> None:
         build.build(config, subset, all_regions=subset is None, jobs=jobs)
@@ -362,7 +363,8 @@ def warm_render(b: Bench, region: dict, template: Path, folder: Path) -> tuple[f
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from generator import build, charts
+    from generator import build
+    from generator.exhibits import charts
     from generator.output import atomic_write
     from generator.render import render_document
 

@@ -15,8 +15,9 @@ STAGES = ("data", "metrics", "narrative", "charts", "layout", "save")
 
 def one_report(config_path: Path, out: Path) -> dict[str, float]:
     """Seconds per stage for the city's report, written to `out`."""
-    from generator import build, charts, config, figures, layout, output
+    from generator import build, config, exhibits, layout, output
     from generator.blocks import Figure
+    from generator.exhibits import charts
     from generator.metrics import MetricsBatch
     from generator.narrative import NarrativeRenderer
 
@@ -35,7 +36,7 @@ def one_report(config_path: Path, out: Path) -> dict[str, float]:
     t3 = clock()
     charts.clear_cache()
     titles = {b.key: b.title for b in text.blocks if isinstance(b, Figure)}
-    specs = figures.chart_specs(batch, m, titles)
+    specs = exhibits.chart_specs(batch, m, titles)
     lacking = sorted(k for k, s in specs.items() if s is None)
     if lacking:  # build would replace them by 【待补】 lines: not the report measured here
         raise RuntimeError(f"the city's figures {', '.join(lacking)} have no data")

@@ -1,4 +1,4 @@
-"""The orchestrator: config → data → metrics → narrative → charts → layout → output.
+"""The orchestrator: config → data → metrics → narrative → exhibits → layout → output.
 
 `gather` does everything that can fail on bad input for every requested region before
 `write` creates a single file, so a bad county fails the batch with no document written.
@@ -10,16 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fmt
-from .blocks import Attachment, DocumentMeta, Figure, Paragraph, Run
+from .blocks import Attachment, DocumentMeta
 from .clock import build_time
 from .config import ReportConfig, load_config
 from .errors import DataError, ReportError
-from .figures import chart_specs
+from .exhibits import attach
 from .metrics import MetricsBatch, RegionMetrics
 from .model import Dataset, Region
 from .narrative import Narrative, NarrativeRenderer
-from .narrative.numbering import drop_figures
-from .narrative.views import Missing, marker
+from .narrative.views import Missing
 from .output import (
     STATE,
     Manifest,
@@ -124,24 +123,6 @@ def document_meta(cfg: ReportConfig, region: Region, narrative: Narrative) -> Do
         date=fmt.date(cfg.date), attachments=attachments, created=created, **header)
 
 
-def _attach_charts(batch: MetricsBatch, report_metrics: RegionMetrics, narrative: Narrative) -> dict:
-    """Chart specs for the figures of the narrative. A figure without data becomes a 【待补】
-    line without a number; the other figures are numbered again without a gap, and the
-    references to the dropped one leave the text (`drop_figures`)."""
-    figures = {b.key: b.title for b in narrative.blocks if isinstance(b, Figure)}
-    specs = chart_specs(batch, report_metrics, figures)
-
-    def placeholder(figure: Figure) -> Paragraph:
-        name = f"图“{figure.title}”的数据"
-        narrative.missing.append(Missing(report_metrics.region.name, figure.key, name, None))
-        return Paragraph([Run(marker(name), missing=True)])
-
-    lacking = {k for k, s in specs.items() if s is None}
-    if lacking:
-        drop_figures(narrative.blocks, lacking, placeholder)
-    return {k: s for k, s in specs.items() if s is not None}
-
-
 def gather(config_path: Path | str, regions: list[str] | None = None, *,
            all_regions: bool = False, cfg: ReportConfig | None = None,
            keep_going: bool = False) -> Job:
@@ -199,7 +180,7 @@ def _region_report(cfg, ds, batch: MetricsBatch, renderer, region: Region, peers
                    paths: dict) -> RegionReport:
     m = batch.region(region.name)
     narrative = renderer.render(cfg, m, peers_n)
-    specs = _attach_charts(batch, m, narrative)
+    specs = attach(batch, m, narrative)
     path = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,
                        region=region.name, is_city=region.is_city)
     if path in paths:

@@ -42,7 +42,7 @@ def value_snapshot(ds: Dataset) -> dict[str, object]:
 def snapshot(report) -> dict:
     """What the next build needs to tell what changed in this document, and which cached chart
     image (`<charts cache>/<key>.png`) each figure used, for the web preview."""
-    from .charts import cache_key
+    from .exhibits.charts import cache_key
 
     return {"blocks": to_plain(report.narrative.blocks),
             "charts": {key: cache_key(spec) for key, spec in report.specs.items()}}

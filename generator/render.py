@@ -43,7 +43,7 @@ class Rendered:
 def render_document(blocks, meta: DocumentMeta, specs: dict, layout: dict,
                     cache_dir: Path | None = None) -> tuple[bytes, int]:
     """The .docx bytes of one document and its estimated page count."""
-    from .charts import render_charts
+    from .exhibits.charts import render_charts
     from .layout import Profile, render_docx
     from .layout.pages import estimate_pages
 
@@ -68,7 +68,8 @@ def _run(task: Task) -> tuple[str, Rendered | None, str | None]:
 def _warm_up() -> None:
     """Load the heavy libraries and the chart font: in the main process before forking (the
     workers inherit them), or in each worker where processes are spawned instead."""
-    from . import charts, layout
+    from . import layout
+    from .exhibits import charts
 
     charts.warm_up()
     layout.warm_up()

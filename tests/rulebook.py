@@ -665,7 +665,7 @@ def benchmark(report: Report) -> list[Violation]:
         if spec.average_label != want:
             out.append(Violation("benchmark", spec.title,
                                  f"比较图的平均线标注为“{spec.average_label}”，应为“{want}”"))
-        from generator.figures import COMPARE_INDICATOR
+        from generator.exhibits.figures import COMPARE_INDICATOR
 
         chart_code = COMPARE_INDICATOR
     for para in report.paras:

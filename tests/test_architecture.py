@@ -8,7 +8,7 @@ so it also covers code that only runs on some paths (lazy imports inside functio
   template's mutable object);
 - click is imported only by the command line (generator/cli.py): the library raises its own
   errors and the CLI turns them into messages and exit codes;
-- python-docx only in generator/layout/, matplotlib only in generator/charts.py;
+- python-docx only in generator/layout/, matplotlib only in generator/exhibits/charts.py;
 - every module in generator/ says in a docstring what it is for.
 """
 
@@ -30,7 +30,7 @@ MAX_LINES = 60
 IMPORT_HOMES = {
     "click": ("generator/cli.py",),
     "docx": ("generator/layout/",),
-    "matplotlib": ("generator/charts.py",),
+    "matplotlib": ("generator/exhibits/charts.py",),
 }
 
 

@@ -163,7 +163,7 @@ def test_item_group_type_is_internal():
 
 
 def test_compare_chart_keeps_top_bottom_and_own_region_in_large_batches():
-    from generator.figures import COMPARE_MAX, _compare
+    from generator.exhibits.figures import COMPARE_MAX, compare_chart
     from generator.metrics import MetricsBatch
 
     inds = {"hours": Indicator("hours", "学时", "学时", Kind.DURATION, 0, combine=Combine.SUM),
@@ -178,10 +178,10 @@ def test_compare_chart_keeps_top_bottom_and_own_region_in_large_batches():
         vals[(r.name, 2025, "people")] = Value(r.name, 2025, "people", 10)
     ds = Dataset(inds, regions, vals)
     batch = MetricsBatch(ds, 2025, 2023, 2027)
-    spec = _compare(batch, batch.region("县20"), "比较")
+    spec = compare_chart(batch, batch.region("县20"), "比较")
     assert len(spec.labels) == COMPARE_MAX + 1 and "县20" in spec.labels
     assert {"县00", "县09", "县30", "县39"} <= set(spec.labels)
-    assert len(_compare(batch, batch.region("市"), "比较").labels) == COMPARE_MAX
+    assert len(compare_chart(batch, batch.region("市"), "比较").labels) == COMPARE_MAX
 
 
 def test_county_level_city_compares_with_the_named_city(tmp_path):

@@ -24,7 +24,7 @@ import rulebook as rb  # noqa: E402
 import similarity  # noqa: E402
 import variant as var  # noqa: E402
 
-from generator.chartspec import CompareChart  # noqa: E402
+from generator.exhibits.specs import CompareChart  # noqa: E402
 from generator.metrics import BEHIND, MET, IndicatorMetrics, RegionMetrics  # noqa: E402
 from generator.model import Indicator, Kind, Region, TargetType  # noqa: E402
 

@@ -1,9 +1,9 @@
 """Attachment tables: cumulative and annual targets each in their own table, prose formatting."""
 
+from generator.exhibits.tables import annual_table, cumulative_table
 from generator.metrics import region_metrics
 from generator.model import Combine, Dataset, Indicator, Kind, Region, TargetType, Value
 from generator.narrative.views import RenderContext
-from generator.tables import annual_table, cumulative_table
 
 
 def _views(drop=()):

@@ -7,8 +7,8 @@ from itertools import pairwise
 
 import pytest
 
-from generator import charts
 from generator.data.report import _wrap as report_wrap
+from generator.exhibits import charts
 from generator.layout.tables import balanced_lines
 from generator.layout.title import break_title, text_width
 from generator.text import NO_LINE_END, NO_LINE_START, display_width, is_wide, may_break

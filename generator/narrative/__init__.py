@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import fmt
+from .. import exhibits, fmt
 from ..blocks import Table
-from ..errors import TemplateError
 from ..metrics import RegionMetrics
-from ..tables import annual_table, cumulative_table
 from .env import make_env, render
 from .markup import parse
 from .numbering import number_blocks
@@ -82,17 +80,8 @@ class NarrativeRenderer:
         blocks = number_blocks(parse(markup, source), source)
         for b in blocks:
             if isinstance(b, Table):
-                b.data = build_table(b.key, ctx.views, metrics.time_progress, source)
+                b.data = exhibits.table(b.key, ctx.views, metrics.time_progress, source)
         return Narrative(blocks, ctx.missing_list())
-
-
-TABLES = {"cumulative_indicators": cumulative_table, "annual_indicators": annual_table}
-
-
-def build_table(key: str, views: dict, time_progress: float, source: str):
-    if key not in TABLES:
-        raise TemplateError(f"{source}：没有名为「{key}」的表格，可用的有：{'、'.join(TABLES)}")
-    return TABLES[key](views, time_progress)
 
 
 def render_region_text(config_path: Path, region: str) -> str:

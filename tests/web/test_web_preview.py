@@ -174,8 +174,8 @@ def test_preview_imports_neither_docx_nor_matplotlib():
 
 @pytest.fixture(scope="module")
 def sample_build(tmp_path_factory):
-    from generator import charts
     from generator.build import build
+    from generator.exhibits import charts
 
     charts.clear_cache()  # images rendered earlier in this process are not written to a new cache
     folder = copy_sample(tmp_path_factory.mktemp("preview") / "city")

@@ -1,11 +1,15 @@
-"""Which charts a region's report has, and their data: chart specs from metrics (no drawing)."""
+"""The figures' data: a chart spec per figure key, built from metrics (no drawing).
+
+Each builder takes the batch, the region's metrics and the caption, and returns a spec, or
+None where the data is lacking. The keys the templates may use are registered in
+`generator.exhibits.FIGURES`.
+"""
 
 from __future__ import annotations
 
-from .chartspec import CompareChart, ProgressChart, StructureChart, TrendChart
-from .errors import TemplateError
-from .metrics import MetricsBatch, RegionMetrics
-from .model import TargetType
+from ..metrics import MetricsBatch, RegionMetrics
+from ..model import TargetType
+from .specs import CompareChart, ProgressChart, StructureChart, TrendChart
 
 # Training by type: the trend and structure charts show these, labelled by the short name.
 TRAINING_TYPES = (
@@ -22,15 +26,7 @@ def _num(v):
     return float(v) if isinstance(v, (int, float)) else None
 
 
-def chart_specs(batch: MetricsBatch, m: RegionMetrics, titles: dict[str, str]) -> dict[str, object]:
-    """Specs for the charts the templates ask for (`titles`: key → caption); None where data is lacking."""
-    unknown = [k for k in titles if k not in _BUILDERS]
-    if unknown:
-        raise TemplateError(f"模板中的图表「{'、'.join(unknown)}」不存在。可用的图表键：{'、'.join(_BUILDERS)}")
-    return {key: _BUILDERS[key](batch, m, title) for key, title in titles.items()}
-
-
-def _completion(batch, m, title):
+def completion_chart(batch: MetricsBatch, m: RegionMetrics, title: str):
     rows = [(x.indicator.name, x.rate) for x in m.indicators.values()
             if x.indicator.target_type is TargetType.CUMULATIVE and x.rate is not None]
     if not rows:
@@ -39,7 +35,7 @@ def _completion(batch, m, title):
                          m.time_progress)
 
 
-def _compare(batch, m, title):
+def compare_chart(batch: MetricsBatch, m: RegionMetrics, title: str):
     ds = batch.ds
     if COMPARE_INDICATOR not in ds.indicators:
         return None
@@ -66,7 +62,7 @@ def _compare(batch, m, title):
                         average_label=m.region.benchmark_label)
 
 
-def _trend(batch, m, title):
+def trend_chart(batch: MetricsBatch, m: RegionMetrics, title: str):
     series = []
     for code, label in TRAINING_TYPES:
         if code not in m.indicators:
@@ -79,7 +75,7 @@ def _trend(batch, m, title):
     return TrendChart(title, years, tuple(series), batch.ds.indicators[TRAINING_TYPES[0][0]].unit, 0)
 
 
-def _structure(batch, m, title):
+def structure_chart(batch: MetricsBatch, m: RegionMetrics, title: str):
     values = []
     for code, _ in TRAINING_TYPES:
         v = _num(m.indicators[code].value) if code in m.indicators else None
@@ -88,7 +84,3 @@ def _structure(batch, m, title):
         values.append(v)
     return StructureChart(title, tuple(label for _, label in TRAINING_TYPES), tuple(values),
                           batch.ds.indicators[TRAINING_TYPES[0][0]].unit, 0)
-
-
-_BUILDERS = {"completion": _completion, "county_compare": _compare, "trend": _trend,
-             "structure": _structure}

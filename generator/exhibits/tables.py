@@ -8,10 +8,10 @@ beside last year's value.
 
 from __future__ import annotations
 
-from . import fmt
-from .blocks import TableData
-from .metrics import BEHIND
-from .model import Kind, TargetType
+from .. import fmt
+from ..blocks import TableData
+from ..metrics import BEHIND
+from ..model import Kind, TargetType
 
 CUMULATIVE_HEADER = ["序号", "指标", "单位", "规划目标", "累计完成", "完成进度", "时序进度", "状态"]
 CUMULATIVE_ALIGN = ["center", "left", "center", "right", "right", "right", "right", "center"]

@@ -5,7 +5,7 @@ the Noto Sans CJK SC font shipped by the `mplfonts` wheel, in a plain official s
 chart's title is not drawn: the Word caption (图1　…) carries it. Every value label goes through
 `generator.fmt`, so a figure never reads differently from the prose.
 
-matplotlib is imported inside functions: `import generator.charts` stays cheap, and a build
+matplotlib is imported inside functions: `import generator.exhibits.charts` stays cheap, and a build
 whose charts all come from the cache never imports it at all.
 
 Layout is computed, not measured: margins come from an estimate of the label widths (a CJK
@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from generator import fmt
-from generator.chartspec import (
+from generator.errors import LayoutError
+from generator.exhibits.specs import (
     ChartSpec,
     CompareChart,
     ProgressChart,
@@ -35,7 +36,6 @@ from generator.chartspec import (
     spec_problems,
     validate,
 )
-from generator.errors import LayoutError
 from generator.output import atomic_write
 from generator.png import is_whole_png
 from generator.text import NO_LINE_START, is_wide, may_break
