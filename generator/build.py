@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import fmt
@@ -22,9 +23,7 @@ from .narrative.views import Missing
 from .output import (
     STATE,
     Manifest,
-    atomic_write,
     check_targets,
-    commit_temp,
     discard_temp,
     file_sha256,
     interrupts_held,
@@ -34,8 +33,6 @@ from .output import (
     protect_edits,
     redline_path,
     remove_temps,
-    save_snapshot,
-    sha256,
 )
 
 
@@ -232,7 +229,7 @@ def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
 
 def _write(job: Job, out: Path, pool, keep_going: bool, progress, force: bool,
            redline: bool) -> list[Written]:
-    from .regen import content_hash, value_snapshot
+    from .output.regen import content_hash, value_snapshot
     from .render import Task
 
     manifest = Manifest.load(out)
@@ -268,47 +265,37 @@ def _write(job: Job, out: Path, pool, keep_going: bool, progress, force: bool,
 
 def _put_in_place(job: Job, manifest: Manifest, hashes: dict, todo: set, done: dict, cache: Path,
                   redline: bool, written: list[Written]) -> None:
-    """Rename the rendered documents into place, appending to `written` as each is done."""
-    from .regen import change_report, redline_blocks, snapshot
-    from .render import render_document
+    """Rename the rendered documents into place, appending to `written` as each is done: a
+    hand-edited file standing there is kept aside first, and a rebuilt document gets its
+    修订说明 (and with `redline` its 修订稿) before it is committed with its snapshot."""
+    from .output.regen import change_report, commit_document, write_notes, write_redline
 
-    out = job.cfg.output
     for report in job.reports:
         name = report.region.name
         if name not in todo:
-            edited = file_sha256(report.path) != manifest.written_hash(report.path)
-            written.append(Written(name, report.path, skipped=True, edited=edited,
-                                   missing=len(report.missing)))
+            written.append(_unchanged(report, manifest))
             continue
         if name not in done:
             continue
         rendered = done[name]
         w = Written(name, report.path, missing=len(report.missing), pages=rendered.pages)
-        previous = load_snapshot(out, report.path)
+        previous = load_snapshot(job.cfg.output, report.path)
         w.moved = protect_edits(report.path, manifest)
         if previous:
             w.changes = change_report(job.ds, report, previous, manifest.values)
         if w.changes:
-            w.notes = notes_path(report.path)
-            notes = ("\ufeff" + w.changes).encode("utf-8")
-            with interrupts_held():
-                protect_edits(w.notes, manifest)
-                atomic_write(w.notes, notes)
-                manifest.record(w.notes, sha256(notes))
+            w.notes = write_notes(report.path, w.changes, manifest)
             if redline and previous:  # (changes come only with a previous build)
-                w.redline = redline_path(report.path)
-                data, _ = render_document(redline_blocks(report, previous), report.meta,
-                                          report.specs, job.cfg.layout, cache)
-                with interrupts_held():
-                    protect_edits(w.redline, manifest)
-                    atomic_write(w.redline, data)
-                    manifest.record(w.redline, sha256(data))
-        state = snapshot(report)
-        with interrupts_held():  # the document, its manifest entry and its snapshot go together
-            commit_temp(rendered.temp, report.path)
-            manifest.record(report.path, rendered.sha256, hashes[name])
-            written.append(w)
-            save_snapshot(out, report.path, state)
+                w.redline = write_redline(report, previous, manifest, job.cfg.layout, cache)
+        commit_document(report, rendered.temp, rendered.sha256, hashes[name], manifest,
+                        placed=partial(written.append, w))
+
+
+def _unchanged(report: RegionReport, manifest: Manifest) -> Written:
+    """A document whose inputs did not change: not rebuilt; edited if changed on disk by hand."""
+    edited = file_sha256(report.path) != manifest.written_hash(report.path)
+    return Written(report.region.name, report.path, skipped=True, edited=edited,
+                   missing=len(report.missing))
 
 
 def build(config_path: Path | str, regions: list[str] | None = None, *,

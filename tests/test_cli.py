@@ -231,17 +231,17 @@ def test_unknown_chart_key_in_a_template_is_named(sample):
 
 
 def test_a_write_failure_midway_leaves_no_temporary_files(sample, monkeypatch):
-    import generator.build as build_module
+    import generator.output.regen as regen_module
     from generator.errors import OutputError
 
-    real, calls = build_module.commit_temp, []
+    real, calls = regen_module.commit_temp, []
 
     def flaky(tmp, path):
         calls.append(path)
         if len(calls) == 3:
             raise OutputError(f"无法写入「{path}」：测试")
         real(tmp, path)
-    monkeypatch.setattr(build_module, "commit_temp", flaky)
+    monkeypatch.setattr(regen_module, "commit_temp", flaky)
     r = run(sample, "build", "--all", "--jobs", "1")
     assert r.exit_code == 1 and "无法写入" in r.output
     assert not [p for p in (sample / "output").rglob("*") if "tmp-" in p.name]
@@ -307,7 +307,7 @@ def test_a_folder_where_a_report_goes_is_a_message_and_nothing_is_written(sample
 def test_a_full_disk_midway_is_a_message_and_leaves_no_file(sample, monkeypatch):
     import errno
 
-    import generator.output as output_module
+    import generator.output.files as output_module
 
     real, calls = output_module.os.fsync, []
 

@@ -176,23 +176,23 @@ def test_workers_ignore_ctrl_c():
 def test_interrupt_while_putting_files_in_place(built, monkeypatch):
     """Ctrl-C between two renames: the renamed reports are whole and recorded, no temp file
     stays, and the next build neither fails nor takes them for hand-edited files."""
-    import generator.build as build_module
+    import generator.output.regen as regen_module
 
-    real, calls = build_module.commit_temp, []
+    real, calls = regen_module.commit_temp, []
 
     def interrupted(tmp, path):
         calls.append(path)
         if len(calls) == 4:
             raise KeyboardInterrupt
         real(tmp, path)
-    monkeypatch.setattr(build_module, "commit_temp", interrupted)
+    monkeypatch.setattr(regen_module, "commit_temp", interrupted)
     out = built / "output"
     before = _snapshot(out)
     r = CliRunner().invoke(main, ["build", "--all", "--jobs", "1", "--force",
                                   "-c", str(built / "report.yaml")])
     assert r.exit_code == 130 and "已中断" in r.output, r.output
     _check_folder(out, before)
-    monkeypatch.setattr(build_module, "commit_temp", real)
+    monkeypatch.setattr(regen_module, "commit_temp", real)
     r = CliRunner().invoke(main, ["build", "--all", "--jobs", "1", "-c", str(built / "report.yaml")])
     assert r.exit_code == 0, r.output
     assert not (out / ".history").exists()

@@ -211,7 +211,7 @@ def test_a_snapshot_of_the_wrong_shape_counts_as_none(tmp_path, text):
 def test_one_writer_for_every_file_a_custom_failure_and_no_fsync_for_a_cache(tmp_path, monkeypatch):
     """The chart cache writes through atomic_write too: without fsync (its images are checked
     when read), with its own message, and with the temporary name remove_temps knows."""
-    import generator.output as output_module
+    import generator.output.files as output_module
     from generator.errors import LayoutError
 
     synced = []

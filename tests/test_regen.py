@@ -78,7 +78,7 @@ def test_unchanged_rebuild_skips_everything(built):
 def test_change_report_lists_raw_values_when_the_print_rounds_them():
     """117万学时 → 117万学时 says nothing: the raw figures, and how the report prints them."""
     from generator.build import gather
-    from generator.regen import change_report, snapshot, value_snapshot
+    from generator.output.regen import change_report, snapshot, value_snapshot
 
     job = gather(ROOT / "report.yaml")
     report = job.reports[0]
@@ -97,7 +97,7 @@ def _annual_table(blocks):
 def test_a_change_of_table_cells_alone_is_reported_and_redlined(tmp_path):
     """The attachment's cells are compared too: a change there alone is a change."""
     from generator.build import gather
-    from generator.regen import change_report, redline_blocks, snapshot, value_snapshot
+    from generator.output.regen import change_report, redline_blocks, snapshot, value_snapshot
     from generator.render import render_document
 
     job = gather(ROOT / "report.yaml")

@@ -1,7 +1,7 @@
 """Change reports and tracked changes between two builds."""
 
 from generator.blocks import Figure, Heading, Paragraph, Run
-from generator.revisions import (
+from generator.output.revisions import (
     diff_runs,
     redline,
     report_text,
@@ -112,7 +112,7 @@ def test_redline_marks_added_and_removed_table_rows():
 
 
 def test_table_changes_are_listed_row_by_row():
-    from generator.revisions import table_changes
+    from generator.output.revisions import table_changes
 
     lines = table_changes([_annual([ROW_OLD, ROW_OTHER])], [_annual([ROW_NEW, ROW_OTHER])])
     assert lines == ["表2　年度性指标完成情况「领导干部年度参训率」：2025年 97.9% → 94%；"

@@ -811,7 +811,7 @@ class RecordedChange:
 
     @property
     def key(self) -> str:
-        """The key of the build's value snapshot (region|year|code, revisions.value_key)."""
+        """The key of the build's value snapshot (region|year|code, output.revisions.value_key)."""
         return f"{self.region}|{self.year}|{self.code}"
 
     def __str__(self) -> str:

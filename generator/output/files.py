@@ -1,8 +1,14 @@
-"""Writing results: file names per region, atomic writes, a manifest, and no lost edits.
+"""Output files: paths and names, atomic writes, temporary files, and no lost edits.
 
-A document on disk that is not what reportgen last wrote there (someone edited it in Word
-or WPS) is never overwritten: it is moved to output/.history/ with a dated name first, and
-the message says where it went.
+The paths of everything a build writes (a region's document, its 修订说明 and 修订稿, the
+manifest, the snapshots), writing a file whole or not at all (temporary file, then rename),
+cleaning up temporary files whatever happens to a build, holding Ctrl-C while a rename and
+its record happen together, and protecting hand edits: a document on disk that is not what
+reportgen last wrote there (someone edited it in Word or WPS) is never overwritten: it is
+moved to output/.history/ with a dated name first, and the message says where it went.
+
+Knows the manifest only as the record of what was written (`protect_edits` asks it); the
+manifest itself is manifest.py's.
 """
 
 from __future__ import annotations
@@ -10,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
-import json
 import os
 import re
 import signal
@@ -19,10 +24,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import OutputError
+from ..errors import OutputError
+
+if TYPE_CHECKING:
+    from .manifest import Manifest
 
 MANIFEST = ".reportgen-manifest.json"
 HISTORY = ".history"
@@ -80,7 +88,7 @@ def check_targets(folder: Path, paths: Iterable[Path]) -> None:
     problem is listed at once."""
     problems: dict[Path, str] = {}
     paths = list(paths)
-    state = [_snapshot_path(folder, p) for p in paths if folder in p.parents]
+    state = [snapshot_path(folder, p) for p in paths if folder in p.parents]
     for path in [folder / MANIFEST, folder / STATE / "charts" / "_", *paths, *state]:
         for parent in [*reversed(path.parents)]:
             if parent.exists() and not parent.is_dir():
@@ -271,86 +279,9 @@ def interrupts_held() -> Iterator[None]:
             previous(signal.SIGINT, None)
 
 
-@dataclass
-class Manifest:
-    """What reportgen wrote, per output file (relative path → file hash, content hash), and the
-    values the last build used (for the change report)."""
-
-    folder: Path
-    entries: dict[str, dict]
-    values: dict[str, object] | None = None
-
-    @classmethod
-    def load(cls, folder: Path) -> Manifest:
-        path = folder / MANIFEST
-        if not path.exists():
-            return cls(folder, {})
-        def broken(why: str) -> OutputError:
-            return OutputError(f"输出清单「{path}」已损坏（{why}）。请删除该文件后重新生成"
-                               "（已生成的文档会被当作手工修改过的文件，移到 output/.history/ 保留）。")
-
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            raise broken("不是 UTF-8 文本") from None
-        except ValueError:
-            raise broken("不是有效的 JSON") from None
-        except OSError as exc:
-            raise broken(exc.strerror or str(exc)) from None
-        files = data.get("files", {}) if isinstance(data, dict) else None
-        values = data.get("values") if isinstance(data, dict) else None
-        if not isinstance(files, dict) or not all(
-                isinstance(k, str) and isinstance(v, dict)
-                and all(isinstance(v.get(f, ""), str) for f in ("sha256", "inputs"))
-                for k, v in files.items()):
-            raise broken("内容不是 reportgen 写的清单")
-        if values is not None and not isinstance(values, dict):
-            raise broken("其中的 values 不是键值表")
-        return cls(folder, dict(files), values)
-
-    def key(self, path: Path) -> str:
-        return path.relative_to(self.folder).as_posix()
-
-    def record(self, path: Path, file_hash: str, inputs_hash: str = "") -> None:
-        self.entries[self.key(path)] = {"sha256": file_hash, "inputs": inputs_hash}
-
-    def written_hash(self, path: Path) -> str | None:
-        entry = self.entries.get(self.key(path))
-        return entry.get("sha256") if entry else None
-
-    def up_to_date(self, path: Path, inputs_hash: str) -> bool:
-        """The file exists and was written by a build with exactly these inputs."""
-        entry = self.entries.get(self.key(path))
-        return bool(entry and entry.get("inputs") == inputs_hash and path.is_file())
-
-    def save(self) -> None:
-        body = {"tool": "reportgen", "files": dict(sorted(self.entries.items())),
-                "values": self.values}
-        atomic_write(self.folder / MANIFEST,
-                     (json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-
-
-def _snapshot_path(folder: Path, doc: Path) -> Path:
+def snapshot_path(folder: Path, doc: Path) -> Path:
+    """Where the last build's snapshot of the document `doc` (inside `folder`) is kept."""
     return folder / STATE / (doc.relative_to(folder).as_posix() + ".json")
-
-
-def load_snapshot(folder: Path, doc: Path) -> dict | None:
-    """The last build's snapshot of a document; None when absent or not one reportgen wrote
-    (then the document is rebuilt as on a first build, without a 修订说明)."""
-    from .blocks import from_plain
-
-    path = _snapshot_path(folder, doc)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        from_plain(data["blocks"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
-        return None
-    return data
-
-
-def save_snapshot(folder: Path, doc: Path, data: dict) -> None:
-    atomic_write(_snapshot_path(folder, doc),
-                 json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def notes_path(doc: Path) -> Path:
@@ -361,27 +292,6 @@ def notes_path(doc: Path) -> Path:
 def redline_path(doc: Path) -> Path:
     """The tracked-changes copy beside a document."""
     return doc.with_name(f"{doc.stem}.修订稿.docx")
-
-
-def program_fingerprint() -> str:
-    """A hash of reportgen's own source: a changed program rebuilds every document. The
-    workbench (generator/web) and the data round (generator/rounds) make no document and
-    are left out, so that a change to them does not rebuild every report."""
-    global _FINGERPRINT
-    if _FINGERPRINT is None:
-        root = Path(__file__).resolve().parent
-        h = hashlib.sha256()
-        for p in sorted(root.rglob("*.py")):
-            if p.relative_to(root).parts[0] in _NOT_DOCUMENTS:
-                continue
-            h.update(p.relative_to(root).as_posix().encode())
-            h.update(p.read_bytes())
-        _FINGERPRINT = h.hexdigest()
-    return _FINGERPRINT
-
-
-_FINGERPRINT: str | None = None
-_NOT_DOCUMENTS = ("web", "rounds")
 
 
 def protect_edits(path: Path, manifest: Manifest, now: dt.datetime | None = None) -> Path | None:

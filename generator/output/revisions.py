@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .blocks import Heading, Paragraph, Run, Table, TableData
+from ..blocks import Heading, Paragraph, Run, Table, TableData
 
 _SENTENCE = re.compile(r"[^。！？；\n]*[。！？；]?")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?%?|.", re.S)   # a number changes as a whole

@@ -1,14 +1,33 @@
-"""Regeneration support for the build: content hashes, value snapshots, change reports."""
+"""Regeneration: what a rebuild knows and says about the previous build of a document.
+
+The content hash (equal hashes: an identical document, which the build skips), the values
+and the snapshot kept for the next build, the change report (修订说明) and the tracked-changes
+blocks, and putting a rebuilt document in place with its companions: the 修订说明 and the
+修订稿 beside it, and the document itself together with its manifest entry and snapshot.
+The comparisons themselves are revisions.py's; the redline document is laid out by the
+layout stage through generator.render.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 
-from .blocks import from_plain, to_plain
-from .model import Dataset
-from .narrative import blocks_text
-from .output import program_fingerprint, sha256
+from ..blocks import from_plain, to_plain
+from ..model import Dataset
+from ..narrative import blocks_text
+from .files import (
+    atomic_write,
+    commit_temp,
+    interrupts_held,
+    notes_path,
+    protect_edits,
+    redline_path,
+    sha256,
+)
+from .manifest import Manifest, program_fingerprint, save_snapshot
 from .revisions import (
     redline,
     report_text,
@@ -42,7 +61,7 @@ def value_snapshot(ds: Dataset) -> dict[str, object]:
 def snapshot(report) -> dict:
     """What the next build needs to tell what changed in this document, and which cached chart
     image (`<charts cache>/<key>.png`) each figure used, for the web preview."""
-    from .exhibits.charts import cache_key
+    from ..exhibits.charts import cache_key
 
     return {"blocks": to_plain(report.narrative.blocks),
             "charts": {key: cache_key(spec) for key, spec in report.specs.items()}}
@@ -54,7 +73,7 @@ def change_report(ds: Dataset, report, previous: dict, old_values: dict | None) 
     Values listed are the region's own (the city's report lists every region's, as it compares
     them all); sentences are those of the document that differ, and table rows those whose
     cells differ (the attachment's 状态 may change with no sentence changing)."""
-    from .narrative.views import value_with_unit
+    from ..narrative.views import value_with_unit
 
     inds = ds.indicators
     names = {c: i.name for c, i in inds.items()}
@@ -79,7 +98,7 @@ def change_report(ds: Dataset, report, previous: dict, old_values: dict | None) 
 def raw_with_unit(ind, value) -> str:
     """A value as entered, with its unit: 1170300学时, 97.74% (no rounding, no 万, no
     thousands separators, like the report's own figures)."""
-    from .data.numeric import show
+    from ..data.numeric import show
 
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
@@ -90,3 +109,43 @@ def redline_blocks(report, previous: dict) -> list:
     """The document's blocks with tracked changes against the previous build."""
     blocks, _ = redline(from_plain(previous["blocks"]), report.narrative.blocks)
     return blocks
+
+
+def write_beside(path: Path, data: bytes, manifest: Manifest) -> Path:
+    """Write a file that goes with a document (its 修订说明, its 修订稿); returns `path`.
+
+    A file standing there that reportgen did not write is moved aside first; the file and its
+    manifest entry go together (Ctrl-C is held until both are done)."""
+    with interrupts_held():
+        protect_edits(path, manifest)
+        atomic_write(path, data)
+        manifest.record(path, sha256(data))
+    return path
+
+
+def write_notes(doc: Path, changes: str, manifest: Manifest) -> Path:
+    """The change report `changes` as the 修订说明 beside `doc` (UTF-8, with a BOM)."""
+    return write_beside(notes_path(doc), ("\ufeff" + changes).encode("utf-8"), manifest)
+
+
+def write_redline(report, previous: dict, manifest: Manifest, layout: dict,
+                  cache: Path | None) -> Path:
+    """The tracked-changes copy (修订稿) of a rebuilt document against its previous snapshot."""
+    from ..render import render_document
+
+    data, _ = render_document(redline_blocks(report, previous), report.meta, report.specs,
+                              layout, cache)
+    return write_beside(redline_path(report.path), data, manifest)
+
+
+def commit_document(report, temp: Path, file_hash: str, inputs_hash: str, manifest: Manifest,
+                    placed: Callable[[], None]) -> None:
+    """Rename the rendered document `temp` into place as `report.path`, with its manifest entry
+    and its snapshot: the three go together (Ctrl-C is held until all are done). `placed` is
+    called once the document is in place and recorded, before the snapshot is written."""
+    state = snapshot(report)
+    with interrupts_held():
+        commit_temp(temp, report.path)
+        manifest.record(report.path, file_hash, inputs_hash)
+        placed()
+        save_snapshot(manifest.folder, report.path, state)

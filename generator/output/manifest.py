@@ -1,0 +1,118 @@
+"""The record of what reportgen wrote: the manifest, the snapshots of the last build, and the
+program's fingerprint.
+
+The manifest (output/.reportgen-manifest.json) lists, per output file, the hash of the file
+as written and the hash of what it was made from, and the values the last build used; a
+snapshot (output/.reportgen/<document>.json) keeps a document's blocks for the next build's
+change report and redline. Paths come from files.py; the files are written with its
+`atomic_write`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import OutputError
+from .files import MANIFEST, atomic_write, snapshot_path
+
+
+@dataclass
+class Manifest:
+    """What reportgen wrote, per output file (relative path → file hash, content hash), and the
+    values the last build used (for the change report)."""
+
+    folder: Path
+    entries: dict[str, dict]
+    values: dict[str, object] | None = None
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        path = folder / MANIFEST
+        if not path.exists():
+            return cls(folder, {})
+        def broken(why: str) -> OutputError:
+            return OutputError(f"输出清单「{path}」已损坏（{why}）。请删除该文件后重新生成"
+                               "（已生成的文档会被当作手工修改过的文件，移到 output/.history/ 保留）。")
+
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise broken("不是 UTF-8 文本") from None
+        except ValueError:
+            raise broken("不是有效的 JSON") from None
+        except OSError as exc:
+            raise broken(exc.strerror or str(exc)) from None
+        files = data.get("files", {}) if isinstance(data, dict) else None
+        values = data.get("values") if isinstance(data, dict) else None
+        if not isinstance(files, dict) or not all(
+                isinstance(k, str) and isinstance(v, dict)
+                and all(isinstance(v.get(f, ""), str) for f in ("sha256", "inputs"))
+                for k, v in files.items()):
+            raise broken("内容不是 reportgen 写的清单")
+        if values is not None and not isinstance(values, dict):
+            raise broken("其中的 values 不是键值表")
+        return cls(folder, dict(files), values)
+
+    def key(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+    def record(self, path: Path, file_hash: str, inputs_hash: str = "") -> None:
+        self.entries[self.key(path)] = {"sha256": file_hash, "inputs": inputs_hash}
+
+    def written_hash(self, path: Path) -> str | None:
+        entry = self.entries.get(self.key(path))
+        return entry.get("sha256") if entry else None
+
+    def up_to_date(self, path: Path, inputs_hash: str) -> bool:
+        """The file exists and was written by a build with exactly these inputs."""
+        entry = self.entries.get(self.key(path))
+        return bool(entry and entry.get("inputs") == inputs_hash and path.is_file())
+
+    def save(self) -> None:
+        body = {"tool": "reportgen", "files": dict(sorted(self.entries.items())),
+                "values": self.values}
+        atomic_write(self.folder / MANIFEST,
+                     (json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def load_snapshot(folder: Path, doc: Path) -> dict | None:
+    """The last build's snapshot of a document; None when absent or not one reportgen wrote
+    (then the document is rebuilt as on a first build, without a 修订说明)."""
+    from ..blocks import from_plain
+
+    path = snapshot_path(folder, doc)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        from_plain(data["blocks"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
+    return data
+
+
+def save_snapshot(folder: Path, doc: Path, data: dict) -> None:
+    atomic_write(snapshot_path(folder, doc),
+                 json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def program_fingerprint() -> str:
+    """A hash of reportgen's own source: a changed program rebuilds every document. The
+    workbench (generator/web) and the data round (generator/rounds) make no document and
+    are left out, so that a change to them does not rebuild every report."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        root = Path(__file__).resolve().parent.parent   # generator/
+        h = hashlib.sha256()
+        for p in sorted(root.rglob("*.py")):
+            if p.relative_to(root).parts[0] in _NOT_DOCUMENTS:
+                continue
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+        _FINGERPRINT = h.hexdigest()
+    return _FINGERPRINT
+
+
+_FINGERPRINT: str | None = None
+_NOT_DOCUMENTS = ("web", "rounds")
