@@ -1,13 +1,14 @@
 """The ECMA-376 schema-order check of a generated .docx (test_format_conformance.py,
-test_regen.py, test_revisions.py): the child orders of ECMA-376 Part 1 (transitional schema
+output/test_regen.py, output/test_revisions.py): the child orders of ECMA-376 Part 1 (transitional schema
 wml.xsd) written out, and `order_problems`, which lists the children that are out of order,
 unknown or repeated. Reading the .docx itself is tests/docx_reader.py's.
 """
 
 from __future__ import annotations
 
-from docx_reader import M_NS, SL_NS, W_NS, is_w, local
 from lxml import etree
+
+from tests.docx_reader import M_NS, SL_NS, W_NS, is_w, local
 
 
 def _ranks(*items) -> dict[str, int]:

@@ -6,7 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from data_fixtures import (
+
+from generator.data import load_dataset, read_table
+from generator.errors import DataError
+from generator.model import Combine, DataOptions, Kind, Location, TargetType, ValueSource
+from tests.data_fixtures import (
     CATALOG,
     CATALOG_HEADER,
     REGIONS,
@@ -18,10 +22,6 @@ from data_fixtures import (
     write_csv,
     write_xlsx,
 )
-
-from generator.data import load_dataset, read_table
-from generator.errors import DataError
-from generator.model import Combine, DataOptions, Kind, Location, TargetType, ValueSource
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,12 @@ import copy
 import unicodedata
 
 import pytest
-from data_fixtures import (
+
+from generator.data import format_problems, load_dataset
+from generator.data.report import display_width
+from generator.errors import DataError
+from generator.model import DataOptions, Location, Problem
+from tests.data_fixtures import (
     CATALOG,
     CATALOG_HEADER,
     REGIONS,
@@ -16,11 +21,6 @@ from data_fixtures import (
     value_rows,
     write_csv,
 )
-
-from generator.data import format_problems, load_dataset
-from generator.data.report import display_width
-from generator.errors import DataError
-from generator.model import DataOptions, Location, Problem
 
 CAT, REG, VAL = "data/指标目录.csv", "data/地区.csv", "data/指标数据.csv"
 FILES = {"catalog": "指标目录.csv", "regions": "地区.csv", "values": "指标数据.csv"}

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conformance import order_problems
-from docx_reader import (
+
+from tests.conformance import order_problems
+from tests.docx_reader import (
     CT_NS,
     MM_EMU,
     MM_TWIPS,

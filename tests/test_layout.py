@@ -17,7 +17,6 @@ import time
 import zlib
 
 import pytest
-from docx_reader import NS, R_NS, Docx, local, text_of, w
 
 from generator.blocks import (
     Attachment,
@@ -33,6 +32,7 @@ from generator.blocks import (
 from generator.errors import LayoutError
 from generator.layout import Profile, render_docx
 from generator.layout.title import break_title, signature_indents, text_width, title_width
+from tests.docx_reader import NS, R_NS, Docx, local, text_of, w
 
 CHAR = 320 - 5          # one 三号 character with −0.25 pt spacing, twips
 TYPE_WIDTH = 11906 - 1587 - 1474

@@ -162,28 +162,6 @@ def test_item_group_type_is_internal():
     assert not any(isinstance(b, ItemGroup) for b in number_blocks(parse("- 一。\n")))
 
 
-def test_compare_chart_keeps_top_bottom_and_own_region_in_large_batches():
-    from generator.exhibits.figures import COMPARE_MAX, compare_chart
-    from generator.metrics import MetricsBatch
-
-    inds = {"hours": Indicator("hours", "学时", "学时", Kind.DURATION, 0, combine=Combine.SUM),
-            "people": Indicator("people", "人数", "人", Kind.COUNT, 0, combine=Combine.SUM),
-            "per_capita_hours": Indicator("per_capita_hours", "人均学时", "学时", Kind.DURATION, 1,
-                                          numerator="hours", denominator="people")}
-    regions = [Region("市", "市", None, "市")] + [Region(f"县{i:02d}", "县", "市", f"县{i:02d}")
-                                                 for i in range(40)]
-    vals = {}
-    for i, r in enumerate(regions):
-        vals[(r.name, 2025, "hours")] = Value(r.name, 2025, "hours", 1000 + i * 10)
-        vals[(r.name, 2025, "people")] = Value(r.name, 2025, "people", 10)
-    ds = Dataset(inds, regions, vals)
-    batch = MetricsBatch(ds, 2025, 2023, 2027)
-    spec = compare_chart(batch, batch.region("县20"), "比较")
-    assert len(spec.labels) == COMPARE_MAX + 1 and "县20" in spec.labels
-    assert {"县00", "县09", "县30", "县39"} <= set(spec.labels)
-    assert len(compare_chart(batch, batch.region("市"), "比较").labels) == COMPARE_MAX
-
-
 def test_county_level_city_compares_with_the_named_city(tmp_path):
     ds = _dataset()
     ds.regions[1] = Region("青石县", "县级市", "临江市", "青石")

@@ -1,4 +1,4 @@
-"""What a chart shows, as plain frozen data: the charts stage turns these into PNG images.
+"""What a chart shows, as plain frozen data: charts.py (the drawing) turns these into PNG images.
 
 No matplotlib here: metrics and narrative build specs cheaply, and a spec's `repr` is the
 cache key of its image, so sequences are stored as tuples and numbers as floats (a spec built

@@ -8,7 +8,7 @@ document with its manifest entry and snapshot; revisions.py: the comparisons the
 
 Must not import python-docx: the redline document is laid out by the layout stage, through
 generator.render. The names other modules use are re-exported here from files.py and
-manifest.py; regen.py and revisions.py (which read the narrative) are imported directly.
+manifest.py; regen.py (which reads the narrative) and revisions.py are imported directly.
 """
 
 from __future__ import annotations

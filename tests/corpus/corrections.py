@@ -1,7 +1,7 @@
 """Corrections: city values that no longer agree with their counties (sums, 平均, 加权平均),
 county values that are missing so the city value cannot be checked, and charts whose data
 went missing. Rebuilds after a correction (修订说明, 修订稿) change existing outputs, which
-this runner forbids: they are tested in tests/test_regen.py.
+this runner forbids: they are tested in tests/output/test_regen.py.
 """
 
 from tests.corpus import Case, edit_text, set_value, values_csv

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from generator.cli import main
 from tests.sample import copy_sample
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT = Path("output/2025")
 QINGSHI = "临江市青石县干部教育培训规划实施情况评估报告"
 
@@ -155,8 +155,9 @@ def test_county_correction_lists_the_attachment_row(county_corrected):
 
 
 def test_county_correction_redlines_the_table_cells_in_schema_order(county_corrected):
-    from conformance import order_problems
     from lxml import etree
+
+    from tests.conformance import order_problems
 
     root, _ = county_corrected
     xml = zipfile.ZipFile(root / OUT / f"{QINGSHI}.修订稿.docx").read("word/document.xml")
@@ -172,67 +173,3 @@ def test_county_correction_redlines_the_table_cells_in_schema_order(county_corre
     assert len(ids) == len(set(ids))
 
 
-# --- a chart without data: no gap in the figure numbers, no reference to nothing ------------
-
-def _without_city_value(tmp_path, code: str) -> Path:
-    root = tmp_path / "city"
-    copy_sample(root)
-    wb = load_workbook(root / "data" / "指标数据.xlsx")
-    ws = wb["指标数据"]
-    for row in ws.iter_rows(min_row=2):
-        if [c.value for c in row[:3]] == ["临江市", 2025, code]:
-            ws.delete_rows(row[0].row)
-            break
-    else:
-        raise AssertionError(code)
-    wb.save(root / "data" / "指标数据.xlsx")
-    return root / "report.yaml"
-
-
-def test_dropped_chart_leaves_no_gap_in_the_figure_numbers(tmp_path):
-    from generator.blocks import Figure
-    from generator.build import gather
-
-    full = gather(ROOT / "report.yaml").reports[0].narrative
-    keys = [b.key for b in full.blocks if isinstance(b, Figure)]
-    assert keys[:3] == ["completion", "trend", "structure"] and len(keys) == 4
-    assert "（见图3）" in full.text
-
-    report = gather(_without_city_value(tmp_path, "trainees_practice")).reports[0]
-    figures = [b for b in report.narrative.blocks if isinstance(b, Figure)]
-    assert [(f.key, f.number) for f in figures] == [("completion", 1), ("trend", 2),
-                                                   ("county_compare", 3)]
-    assert "structure" not in report.specs
-    text = report.narrative.text
-    assert "图4" not in text                         # the compare chart is 图3 now
-    assert text.count("（见图3）") == full.text.count("（见图4）")
-    assert "【待补：图“" in text and "”的数据】" in text
-    marker_line = next(line for line in text.splitlines() if line.startswith("【待补：图"))
-    assert not re.search(r"图\d", marker_line)      # the placeholder line carries no number
-    assert [m.name for m in report.missing if m.code == "structure"] == [
-        marker_line.removeprefix("【待补：").removesuffix("】")]
-    captions = [line for line in text.splitlines() if re.match(r"图\d", line)]
-    assert [c.split("\u3000")[0] for c in captions] == ["图1", "图2", "图3"]
-
-
-def test_drop_figures_renumbers_and_rewrites_every_kind_of_reference():
-    from generator.blocks import Figure, Paragraph, Run
-    from generator.narrative.markup import parse
-    from generator.narrative.numbering import drop_figures, number_blocks, ref_placeholder
-
-    a, b, c = (ref_placeholder(k) for k in ("a", "b", "c"))
-    markup = (f"甲（见{a}）。乙（对照目标，见{b}）。如{b}所示，丙见{c}。\n\n"
-              "```figure a\n图甲\n```\n\n```figure b\n图乙\n```\n\n```figure c\n图丙\n```\n")
-    blocks = number_blocks(parse(markup))
-    assert blocks[0].text == "甲（见图1）。乙（对照目标，见图2）。如图2所示，丙见图3。"
-
-    def placeholder(figure):
-        return Paragraph([Run(f"【待补：图“{figure.title}”的数据】", missing=True)])
-
-    drop_figures(blocks, {"b"}, placeholder)
-    assert blocks[0].text == "甲（见图1）。乙（对照目标）。如【待补：图“图乙”的数据】所示，丙见图2。"
-    assert [r.missing for r in blocks[0].runs] == [False, True, False]
-    assert [(x.key, x.number) for x in blocks if isinstance(x, Figure)] == [("a", 1), ("c", 2)]
-    assert blocks[2].text == "【待补：图“图乙”的数据】" and blocks[2].runs[0].missing
-    drop_figures(blocks, {"a"}, placeholder)   # once more: the text is resolved from its source
-    assert blocks[0].text == ("甲。乙（对照目标）。如【待补：图“图乙”的数据】所示，丙见图1。")

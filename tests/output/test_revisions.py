@@ -127,11 +127,11 @@ def test_removed_and_added_rows_render_as_tracked_rows_in_schema_order():
     import io
     import zipfile
 
-    from conformance import order_problems
     from lxml import etree
 
     from generator.blocks import DocumentMeta
     from generator.layout import render_docx
+    from tests.conformance import order_problems
 
     blocks, _ = redline([_annual([ROW_OLD, ROW_OTHER])], [_annual([ROW_OTHER, ROW_NEW])])
     data = render_docx(blocks, DocumentMeta("报告", "中共临江市委组织部", "2025年12月20日"), {})
