@@ -21,8 +21,8 @@ from .model import Dataset, Region
 from .narrative import Narrative, NarrativeRenderer
 from .narrative.views import Missing
 from .output import (
-    STATE,
     Manifest,
+    chart_cache,
     check_targets,
     discard_temp,
     file_sha256,
@@ -236,7 +236,7 @@ def _write(job: Job, out: Path, pool, keep_going: bool, progress, force: bool,
     hashes = {r.region.name: content_hash(r, job.cfg.layout) for r in job.reports}
     todo = {r.region.name for r in job.reports
             if force or not manifest.up_to_date(r.path, hashes[r.region.name])}
-    cache = out / STATE / "charts"
+    cache = chart_cache(out)
     tasks = [Task(r.region.name, r.narrative.blocks, r.meta, r.specs, job.cfg.layout, r.path, cache)
              for r in job.reports if r.region.name in todo]
     done, failed = pool.run(tasks, progress)

@@ -19,6 +19,7 @@ from .files import (
     STATE,
     TEMP_PREFIX,
     atomic_write,
+    chart_cache,
     check_targets,
     commit_temp,
     discard_temp,
@@ -39,7 +40,7 @@ from .files import (
 from .manifest import Manifest, load_snapshot, program_fingerprint, save_snapshot
 
 __all__ = [
-    "HISTORY", "MANIFEST", "STATE", "TEMP_PREFIX", "Manifest", "atomic_write", "check_targets",
+    "HISTORY", "MANIFEST", "STATE", "TEMP_PREFIX", "Manifest", "atomic_write", "chart_cache", "check_targets",
     "commit_temp", "discard_temp", "file_mode", "file_sha256", "interrupts_held",
     "load_snapshot", "notes_path", "output_path", "program_fingerprint", "protect_edits",
     "redline_path", "remove_temps", "safe_name", "save_snapshot", "set_owner", "sha256",

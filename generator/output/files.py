@@ -89,7 +89,7 @@ def check_targets(folder: Path, paths: Iterable[Path]) -> None:
     problems: dict[Path, str] = {}
     paths = list(paths)
     state = [snapshot_path(folder, p) for p in paths if folder in p.parents]
-    for path in [folder / MANIFEST, folder / STATE / "charts" / "_", *paths, *state]:
+    for path in [folder / MANIFEST, chart_cache(folder) / "_", *paths, *state]:
         for parent in [*reversed(path.parents)]:
             if parent.exists() and not parent.is_dir():
                 problems.setdefault(parent, f"「{parent}」是一个文件，但这里需要一个文件夹来存放输出。"
@@ -282,6 +282,12 @@ def interrupts_held() -> Iterator[None]:
 def snapshot_path(folder: Path, doc: Path) -> Path:
     """Where the last build's snapshot of the document `doc` (inside `folder`) is kept."""
     return folder / STATE / (doc.relative_to(folder).as_posix() + ".json")
+
+
+def chart_cache(folder: Path) -> Path:
+    """Where the chart images of an output folder are kept (content-addressed), for the
+    builds that draw them and the web preview that shows them."""
+    return Path(folder) / STATE / "charts"
 
 
 def notes_path(doc: Path) -> Path:

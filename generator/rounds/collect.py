@@ -218,8 +218,8 @@ def collect(config_path: Path | str, folder: Path | str, keep_going: bool = Fals
                           "再运行 reportgen collect 文件夹。")
     ds = _current_data(cfg)
     existing = read_collected(target, ds.indicators)
-    log_path = _log_path(cfg)
-    log = _read_log(log_path)
+    log_file = log_path(cfg)
+    log = _read_log(log_file)
     regions = [ds.city.name, *[r.name for r in ds.children(ds.city.name)]]
     result = CollectResult(cfg.year, folder, target, regions, keep_going=keep_going)
     for entry in log["entries"]:
@@ -253,7 +253,7 @@ def collect(config_path: Path | str, folder: Path | str, keep_going: bool = Fals
                 r.status = HELD
         return result
     _write(cfg, ds, result, existing, [r for r in result.returns if r.status == MERGED], target,
-           log_path, log, now or dt.datetime.now())
+           log_file, log, now or dt.datetime.now())
     return result
 
 
@@ -702,7 +702,8 @@ def collected_csv(values: dict[Key, Entry], ds: Dataset) -> tuple[bytes, dict[in
 
 # --- writing: archive, values file, log ----------------------------------------------------
 
-def _log_path(cfg) -> Path:
+def log_path(cfg) -> Path:
+    """The collect log of the report year (which return was merged when)."""
     from ..output import STATE
 
     return cfg.output / STATE / "returns" / str(cfg.year) / "log.json"
@@ -725,7 +726,7 @@ def returns_on_record(cfg) -> dict[str, dict]:
     """Each region's last merged return of the report year, from the collect log:
     {"time", "file", "sha256", "archive", "changes"} by region."""
     latest: dict[str, dict] = {}
-    for entry in _read_log(_log_path(cfg))["entries"]:
+    for entry in _read_log(log_path(cfg))["entries"]:
         latest[entry["region"]] = entry
     return latest
 
@@ -836,7 +837,7 @@ def recorded_changes(cfg, since: dict[str, object] | None = None) -> list[Record
             since = Manifest.load(cfg.output).values
         except ReportError:
             since = None
-    log = _read_log(_log_path(cfg))
+    log = _read_log(log_path(cfg))
     latest: dict[str, RecordedChange] = {}
     for entry in log["entries"]:
         for c in entry.get("changes", []):

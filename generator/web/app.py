@@ -274,7 +274,7 @@ def _region_status(request: Request, name: str):
 
 
 def report(request: Request) -> Response:
-    from ..output import load_snapshot
+    from ..output import chart_cache, load_snapshot
     from .preview import count_missing, figure_images, render_html
 
     name = request.path_params["region"]
@@ -285,7 +285,7 @@ def report(request: Request) -> Response:
         from ..blocks import from_plain
 
         blocks = from_plain(snap["blocks"])
-        images = figure_images(snap, ov.cfg.output / ".reportgen" / "charts")
+        images = figure_images(snap, chart_cache(ov.cfg.output))
         region = ov.ds.region(name)
         html = render_html(blocks, title=ov.cfg.title_for(name), organ=ov.cfg.organ_for(region),
                            date=_date(ov.cfg), image_url=lambda k: (
@@ -312,13 +312,13 @@ def _files(status) -> dict[str, Path]:
 
 
 def chart(request: Request) -> Response:
-    from ..output import load_snapshot
+    from ..output import chart_cache, load_snapshot
     from .preview import figure_images
 
     name = request.path_params["region"]
     _, ov, status = _region_status(request, name)
     snap = load_snapshot(ov.cfg.output, status.report) if status.has_report else None
-    images = figure_images(snap, ov.cfg.output / ".reportgen" / "charts") if snap else {}
+    images = figure_images(snap, chart_cache(ov.cfg.output)) if snap else {}
     key = request.path_params["key"]
     if key not in images:
         raise HTTPException(404, "没有这张图。")

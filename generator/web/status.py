@@ -153,10 +153,11 @@ def _signature(config_path: Path) -> tuple:
         paths.append(cfg.collected)
     if cfg.templates.is_dir():
         paths += sorted(cfg.templates.iterdir())
-    out = cfg.output
-    if out.is_dir():   # the manifest changes on every build; returns' log on every collect
-        paths += [p for p in out.glob(".reportgen*") if p.is_file()]
-        paths += list((out / ".reportgen" / "returns").glob("*/log.json"))
+    from ..output import MANIFEST
+    from ..rounds.collect import log_path
+
+    # the manifest changes on every build; the collect log on every merge of forms
+    paths += [cfg.output / MANIFEST, log_path(cfg)]
     return tuple((str(p), *_stat(p)) for p in paths)
 
 
