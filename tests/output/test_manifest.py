@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import OutputError
-from generator.output import Manifest
+from generator.output.manifest import Manifest
 
 GENERATOR = Path(__file__).resolve().parents[2] / "generator"
 
