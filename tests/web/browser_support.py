@@ -1,4 +1,4 @@
-"""Helpers of the browser tests (test_web_browser.py): the real server, Chromium, the forms.
+"""Helpers of the browser tests (test_browser.py): the real server, Chromium, the forms.
 
 The server is `reportgen serve` as a user starts it, in a subprocess on a free port; the
 browser is headless Chromium driven by Playwright (the Python package only: its own browser

@@ -1,6 +1,5 @@
-"""`reportgen serve` and the build worker: options, refusals, the first start of the shared mode."""
+"""`reportgen serve`: options, refusals, the first start of the shared mode."""
 
-import json
 import os
 import socket
 import stat
@@ -9,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.web import server, worker
+from generator.web import server
 from tests.sample import copy_sample
 
 
@@ -97,30 +96,3 @@ def test_the_local_start_has_no_login(sample):
     app, login, lines = server.prepare(sample / "report.yaml", "127.0.0.1", None)
     assert login is False and lines == []
     assert not app.state.bench.folder.accounts.exists()
-
-
-def _events(capsys) -> list[dict]:
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-
-
-def test_the_worker_reports_a_build_as_json_lines(sample, capsys):
-    code = worker.main([str(sample / "report.yaml"), "--region", "青石县"])
-    events = _events(capsys)
-    assert code == 0
-    assert events[0] == {"event": "start", "total": 1}
-    assert events[1] == {"event": "region", "region": "青石县", "error": None}
-    done = events[-1]
-    assert done["event"] == "done" and done["failures"] == {}
-    row = done["written"][0]
-    assert row["region"] == "青石县" and row["state"] == "已生成" and row["pages"] > 20
-    assert row["file"].startswith("output/2025/") and (sample / row["file"]).is_file()
-
-
-def test_the_worker_reports_a_broken_template_and_writes_nothing(sample, capsys):
-    broken = sample / "templates" / "10_achievements.md.j2"
-    broken.write_text(broken.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
-    code = worker.main([str(sample / "report.yaml"), "--all"])
-    events = _events(capsys)
-    assert code == 1
-    assert events[-1]["event"] == "error" and "10_achievements.md.j2" in events[-1]["message"]
-    assert not list((sample / "output").rglob("*.docx"))

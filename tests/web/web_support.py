@@ -1,4 +1,4 @@
-"""Helpers of the workbench's HTTP tests (test_web_app.py, test_web_access.py).
+"""Helpers of the workbench's HTTP tests (test_app.py, test_access.py).
 
 The base city is built once per test run (`base`): the sample 临江市 with the 2025 values of
 青石县 and 白沙县 removed from its values files — so that their forms (made before the removal,

@@ -1,0 +1,43 @@
+"""Building reports (generator/build.py): gathering writes nothing, regions are chosen by name."""
+
+import pytest
+
+from generator.build import gather, select_regions
+from generator.errors import DataError
+from tests.sample import copy_sample
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    return copy_sample(tmp_path_factory.mktemp("build") / "city")
+
+
+def _files(root):
+    return sorted(p.relative_to(root) for p in root.rglob("*"))
+
+
+def test_gather_computes_every_region_and_writes_nothing(city):
+    before = _files(city)
+    job = gather(city / "report.yaml", all_regions=True)
+    assert [r.region.name for r in job.reports] == ["临江市", "江城区", "东湖区", "西山区", "临川县",
+                                                    "青石县", "白沙县", "云岭县", "安平市"]
+    assert job.failures == {} and job.missing == []
+    assert all(r.narrative.blocks and r.path.suffix == ".docx" for r in job.reports)
+    assert _files(city) == before
+
+
+def test_regions_by_default_by_name_and_all(city):
+    ds = gather(city / "report.yaml").ds
+    assert [r.name for r in select_regions(ds, None, False)] == ["临江市"]
+    assert [r.name for r in select_regions(ds, ["青石县", "江城区", "青石县"], False)] == ["青石县", "江城区"]
+    assert len(select_regions(ds, None, True)) == 9
+
+
+def test_an_unknown_region_is_named_with_a_close_match(city):
+    ds = gather(city / "report.yaml").ds
+    with pytest.raises(DataError) as caught:
+        select_regions(ds, ["青石", "火星"], False)
+    message = caught.value.message
+    assert "「青石」（是否为「青石县」？）" in message
+    assert "  - 「火星」\n" in message
+    assert "可用的地区：临江市、江城区" in message
