@@ -18,13 +18,3 @@ def test_full_pages_of_one_line_paragraphs():
 def test_attachment_starts_a_new_page():
     assert estimate_pages([para(10), Attachment("表")], "短标题", {}) == 2
 
-
-def test_only_the_layout_package_imports_python_docx():
-    import re
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent / "generator"
-    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
-                 if "layout" not in p.parts
-                 and re.search(r"^\s*(import docx|from docx)", p.read_text(encoding="utf-8"), re.M)]
-    assert offenders == []
