@@ -23,7 +23,7 @@ from tests.data_fixtures import (
     write_xlsx,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def errors_of(**args):
