@@ -14,7 +14,7 @@ import pytest
 from generator.errors import TemplateError
 from generator.narrative import env as envmod
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _folder(tmp_path: Path, files: dict[str, str | bytes]) -> Path:

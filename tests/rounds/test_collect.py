@@ -18,7 +18,7 @@ from generator.cli import main
 from generator.rounds.collect import collect, read_collected, recorded_changes
 from tests.sample import copy_sample, form_columns, strip_year
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2025
 FORMS = Path("output/填报表/2025")
 COLLECTED = Path("data/填报汇总.csv")

@@ -17,7 +17,7 @@ from generator.cli import main
 from generator.rounds.forms import sections
 from tests.sample import copy_sample
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NAME = "2025年干部教育培训规划实施情况填报表（青石县）.xlsx"
 
 

@@ -15,7 +15,7 @@ from generator.data.validate import default_targets
 from generator.defaults import SAMPLE_CITY, bundled_catalog, bundled_targets, bundled_templates
 from generator.model import Indicator, Kind, Region, TargetType
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {"report.yaml", "data/地区.csv", "data/指标目录.csv", "data/指标数据.xlsx"}
 
 
@@ -254,3 +254,24 @@ def test_pyproject_lists_every_package_and_ships_the_bundle():
     assert found <= set(conf["packages"])
     assert conf["package-dir"] == {"generator._bundled": "data", "generator._bundled.templates": "templates"}
     assert conf["package-data"]["generator._bundled"] == ["指标目录.csv"]
+
+
+# --- generator/rounds/init.py called directly ---------------------------------------------
+
+def test_create_city_returns_what_it_wrote_and_refuses_bad_options(tmp_path):
+    from generator.errors import ConfigError, OutputError
+    from generator.rounds.init import CATALOG, CONFIG, REGIONS, VALUES, create_city
+
+    created = create_city(tmp_path / "某市", "某市", "2025", organ="中共某市委组织部")
+    assert created.folder == (tmp_path / "某市").resolve()
+    assert (created.city, created.year, created.files) == ("某市", 2025, [CONFIG, REGIONS, CATALOG, VALUES])
+    assert created.organ == "中共{region}委组织部" and created.city_organ == ""
+    assert created.date_placeholder
+    assert any(line.startswith("累计目标 6 个") for line in created.needs)
+    assert files(created.folder) == EXPECTED
+    with pytest.raises(OutputError):                       # never replaces report.yaml
+        create_city(tmp_path / "某市", "某市", 2025)
+    with pytest.raises(ConfigError, match="--year") as exc:
+        create_city(tmp_path / "另一市", "另一市", "2031", as_of="2025-13")
+    assert "--as-of" in str(exc.value)                     # the problems are listed together
+    assert not (tmp_path / "另一市").exists()

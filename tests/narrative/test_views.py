@@ -1,0 +1,146 @@
+"""Tests for generator/narrative/views.py: what templates see of an indicator — formatted
+figures, wording, verdicts, ranks, the benchmark, the summary counts and missing-value markers
+— with hand-made figures and through the renderer with a tiny dataset."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from generator.metrics import AHEAD, BEHIND, MET, IndicatorMetrics, region_metrics
+from generator.model import Indicator, Kind, Region, TargetType
+from generator.narrative import NarrativeRenderer, judge
+from generator.narrative.views import IndicatorView, RenderContext, Summary
+from tests.narrative.narrative_support import CFG, dataset, render
+
+# --- views with hand-made figures ------------------------------------------------------------
+
+SHARE = Indicator("share", "理论课程占比", "%", Kind.PERCENT, 1, 70, TargetType.ANNUAL)
+TRAINED = Indicator("trained", "轮训人数", "名", Kind.COUNT, 0, 3000, TargetType.CUMULATIVE)
+CITY = Region("临江市", "市", None, "临江")
+COUNTY = Region("云岭县", "县", "临江市", "云岭")
+
+
+def _view(ind, region=COUNTY, progress=58.3, **m):
+    metrics = SimpleNamespace(region=region, year=2025, time_progress=progress, indicators={})
+    ctx = RenderContext(metrics, plan_end=2027)
+    im = IndicatorMetrics(ind, m.pop("by_year", {}), 2025, **m)
+    return IndicatorView(im, ctx)
+
+
+def test_missed_floor_is_behind_not_sound_and_worded_as_a_shortfall():
+    v = _view(SHARE, value=68.6, prev=69.0, target=70, rate=98.0, gap=-1.4, status=BEHIND,
+              by_year={2024: 69.0, 2025: 68.6})
+    assert v.behind and not v.ok and not v.sound and v.falling and v.problem
+    assert v.verdict == "距70%的年度目标尚差1.4个百分点"
+    assert not v.held
+
+
+def test_floor_held_every_year():
+    v = _view(SHARE, value=73.7, prev=72.0, target=70, rate=105.3, gap=3.7, status=MET,
+              by_year={2023: 71.5, 2024: 72.0, 2025: 73.7})
+    assert v.ok and v.sound and v.held and v.rising and v.narrow
+    assert v.verdict == "达到70%的年度目标要求"
+
+
+def test_cumulative_verdicts_and_what_is_left():
+    v = _view(TRAINED, value=560, prev=610, cum=1690, target=3000, rate=56.3, gap=-2.0,
+              status=BEHIND)
+    assert v.verdict == "低于时序进度2个百分点"
+    assert v.remaining == "1310名" and v.per_year_needed == "655名"
+    ahead = _view(TRAINED, value=700, prev=600, cum=2100, target=3000, rate=70.0, gap=11.7,
+                  status=AHEAD)
+    assert ahead.verdict == "超过时序进度11.7个百分点" and ahead.sound
+    done = _view(TRAINED, value=700, prev=600, cum=3100, target=3000, rate=103.3, gap=45,
+                 status=AHEAD)
+    assert done.remaining == "" and done.per_year_needed == ""
+
+
+def test_rank_phrase_names_the_city():
+    last = _view(SHARE, value=60.0, rank=8, peers=8)
+    assert last.position == judge.LAST and last.weak
+    assert last.rank_phrase == "在临江市排名末位"
+    first = _view(SHARE, value=80.0, rank=1, peers=8)
+    assert first.rank_phrase == "位居临江市首位" and first.strong and not first.weak
+
+
+def test_benchmark_is_the_city_value_with_one_label():
+    v = _view(SHARE, value=69.0, city=72.0)
+    assert v.vs_benchmark == "低于临江市平均水平3个百分点"
+    assert not v.above_benchmark
+    assert _view(SHARE, value=72.04, city=72.0).vs_benchmark == "与临江市平均水平持平"
+    assert COUNTY.benchmark_label == "临江市平均" and CITY.benchmark_label == "全市平均"
+    county_city = Region("安平市", "县级市", "临江市", "安平")
+    assert county_city.benchmark_label == "临江市平均"   # never 全市, which would mean itself
+
+
+def test_about_puts_yu_only_after_a_rounded_number():
+    assert _view(TRAINED, value=555).about == "550余"
+    assert _view(TRAINED, value=500).about == "500"
+
+
+def test_summary_counts_from_one_set_and_lists_floors_first():
+    def make(code, tt, status, rate, target=100):
+        ind = Indicator(code, code, "%" if tt is TargetType.ANNUAL else "人",
+                        Kind.PERCENT if tt is TargetType.ANNUAL else Kind.COUNT, 1, target, tt)
+        return _view(ind, value=rate, rate=rate, status=status, target=target)
+
+    views = {
+        "a": make("a", TargetType.CUMULATIVE, BEHIND, 40.0),
+        "b": make("b", TargetType.ANNUAL, BEHIND, 99.0),
+        "c": make("c", TargetType.CUMULATIVE, BEHIND, 55.0),
+        "d": make("d", TargetType.ANNUAL, MET, 101.0),
+        "e": make("e", TargetType.CUMULATIVE, AHEAD, 80.0),
+        "f": _view(Indicator("f", "f", "个", Kind.COUNT), value=3),   # no target: not counted
+    }
+    s = Summary(views)
+    assert s.n_targets == 5 and s.n_ok + s.n_behind == s.n_targets
+    assert [v.code for v in s.behind] == ["b", "a", "c"]   # the annual floor first, then by gap
+    assert s.share_behind == "多数" and s.half_behind
+    assert [v.code for v in s.narrow] == ["d"]
+
+
+# --- views through the renderer, with a tiny dataset and templates ---------------------------
+
+def test_views_format_figures_and_wording(tmp_path):
+    body = ("{{ t.we }}举办{{ v.classes }}期，累计{{ v.classes.cum }}期，完成{{ v.classes.rate }}，"
+            "{{ v.classes.status }}；占比{{ v.share }}，{{ v.share.yoy }}，目标{{ v.share.target }}；"
+            "打造“{{ v.name }}高地”；时序进度{{ time_progress }}。\n")
+    n = render(tmp_path, body)
+    assert n.text.strip() == ("我市举办10期，累计27期，完成54%，滞后；占比72%，同比提高4个百分点，"
+                              "目标70%；打造“绿色*智造高地”；时序进度60%。")
+    assert n.missing == []
+
+
+def test_county_wording_rank_and_comparison(tmp_path):
+    body = ("{{ t.we }}{{ t.cadres }}：{{ v.share }}，{{ v.share.vs_benchmark }}，"
+            "在全市{{ peers_n }}个{{ peer_word }}中排名第{{ v.share.rank }}。\n")
+    n = render(tmp_path, body, "青石县")
+    # the one benchmark: the city's own figure (72%), named after the city in a county report
+    assert n.text.strip() == "我县县管干部：69%，低于临江市平均水平3个百分点，在全市2个县（市、区）中排名第2。"
+
+
+def test_missing_value_renders_marker_and_is_listed(tmp_path):
+    n = render(tmp_path, "定位：{{ v.name }}。\n", "青石县")
+    (p,) = n.blocks
+    assert p.runs[1].missing and p.runs[1].text == "【待补：战略定位】"
+    assert [str(m) for m in n.missing] == ["青石县2025年「战略定位」（name）"]
+
+
+def test_county_level_city_compares_with_the_named_city(tmp_path):
+    ds = dataset()
+    ds.regions[1] = Region("青石县", "县级市", "临江市", "青石")
+    (tmp_path / "report.md.j2").write_text("{{ t.we }}{{ v.share.vs_benchmark }}。\n", encoding="utf-8")
+    m = region_metrics(ds, "青石县", 2025, 2023, 2027)
+    n = NarrativeRenderer(tmp_path).render(CFG, m, peers_n=2)
+    assert n.text.strip() == "我市低于临江市平均水平3个百分点。"
+
+
+def test_missing_year_inside_a_cumulative_figure_is_named(tmp_path):
+    ds = dataset()
+    del ds.values[("临江市", 2024, "classes")]
+    (tmp_path / "report.md.j2").write_text("累计{{ v.classes.cum }}期，完成{{ v.classes.rate }}。\n",
+                                           encoding="utf-8")
+    m = region_metrics(ds, "临江市", 2025, 2023, 2027)
+    n = NarrativeRenderer(tmp_path).render(CFG, m, peers_n=2)
+    assert [str(x) for x in n.missing] == ["临江市2024年「轮训班期数」（classes）"]
+    assert n.text.count("【待补：轮训班期数】") == 2
