@@ -9,7 +9,9 @@ so it also covers code that only runs on some paths (lazy imports inside functio
 - click is imported only by the command line (generator/cli.py): the library raises its own
   errors and the CLI turns them into messages and exit codes;
 - python-docx only in generator/layout/, matplotlib only in generator/exhibits/charts.py;
-- every module in generator/ says in a docstring what it is for.
+- every module in generator/ says in a docstring what it is for;
+- every module has its tests in the mirrored place (tests/<package>/test_<module>.py), which
+  imports it.
 """
 
 from __future__ import annotations
@@ -110,3 +112,41 @@ def test_a_library_is_imported_only_in_its_home(package):
 def test_every_module_has_a_docstring():
     found = [_shown(path) for path in _modules() if not ast.get_docstring(_tree(path))]
     assert not found, "modules without a docstring:\n" + "\n".join(found)
+
+
+def mirrored_test(module: Path) -> Path:
+    """Where the tests of a generator module live: tests/<package>/test_<module>.py, or
+    tests/test_<module>.py for a top-level module; a package's __init__ is test_<package>.py."""
+    rel = module.relative_to(GENERATOR)
+    name = rel.parent.name if rel.name == "__init__.py" else rel.stem
+    if rel.parent == Path(".") and rel.name == "__init__.py":
+        name = "generator"
+    return ROOT / "tests" / rel.parent / f"test_{name.lstrip('_')}.py"
+
+
+def _dotted(module: Path) -> str:
+    parts = module.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_every_module_has_a_test_in_the_mirrored_place():
+    """generator/<package>/<module>.py is imported by tests/<package>/test_<module>.py."""
+    missing = []
+    for module in _modules():
+        if "_bundled" in module.parts:
+            continue
+        test = mirrored_test(module)
+        if not test.is_file() or _dotted(module) not in _imported_names(_tree(test)):
+            missing.append(f"{_shown(module)} → {_shown(test)}")
+    assert not missing, "modules without a test in the mirrored place:\n" + "\n".join(missing)

@@ -17,7 +17,8 @@ __all__ = ["Profile", "render_docx", "warm_up"]
 
 
 def warm_up() -> None:
-    """Import python-docx now (before worker processes are forked, so they inherit it)."""
+    """Import the document writer now (before worker processes are forked, so they inherit
+    it). python-docx itself is loaded lazily by the writer, at the first document."""
     import generator.layout.document  # noqa: F401
 
 

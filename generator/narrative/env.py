@@ -9,7 +9,7 @@ documented in README (模板一节). Measured on the sample (9 regions) and on a
 200 regions (benchmarks/synthetic.py): at most 1,500 steps, 20,000 characters, 4 nested
 templates and 3 nested macros per report, 0.6 s for the first report (which compiles the
 templates), 0.05 s for the others. Every limit leaves a margin of 5× (nesting) to 250× or
-more (tests/test_template_limits.py checks the margins on the sample).
+more (tests/narrative/test_env.py checks the margins on the sample).
 """
 
 from __future__ import annotations
