@@ -82,11 +82,3 @@ class NarrativeRenderer:
             if isinstance(b, Table):
                 b.data = exhibits.table(b.key, ctx.views, metrics.time_progress, source)
         return Narrative(blocks, ctx.missing_list())
-
-
-def render_region_text(config_path: Path, region: str) -> str:
-    """Convenience for tests and tools: the plain text of one region's narrative."""
-    from ..build import gather
-
-    job = gather(Path(config_path), [region])
-    return job.reports[0].narrative.text
