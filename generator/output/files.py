@@ -133,15 +133,16 @@ def file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: Path, data: bytes, *, sync: bool = True,
+def atomic_write(path: Path, data: bytes, *, sync: bool = True, private: bool = False,
                  failure: Callable[[Path, OSError], Exception] | None = None) -> None:
     """Write to a temporary file in the same folder, then rename: never a half-written file.
 
-    `sync` and the temporary file are as in `write_temp`. An OSError becomes the exception
+    `sync` and the temporary file are as in `write_temp`; `private` makes the file readable
+    by this user only (mode 0600) from its first byte. An OSError becomes the exception
     `failure(path, error)` returns: by default the OutputError that names the file and says
     what to do (a full disk, no permission, a folder in the way …)."""
     try:
-        tmp = _write_temp(path, data, sync)
+        tmp = _write_temp(path, data, sync, private)
         try:
             os.replace(tmp, path)
         except BaseException:
@@ -166,18 +167,19 @@ def write_temp(path: Path, data: bytes, *, sync: bool = True) -> Path:
         raise _cannot_write(path, exc) from None
 
 
-def _write_temp(path: Path, data: bytes, sync: bool) -> Path:
+def _write_temp(path: Path, data: bytes, sync: bool, private: bool = False) -> Path:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{_temp_owner()}-", suffix=path.suffix,
-                                   dir=path.parent)
+                                   dir=path.parent)          # mkstemp's files are 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.chmod(tmp, file_mode())
+        if not private:
+            os.chmod(tmp, file_mode())
     except BaseException:  # also Ctrl-C while writing: no half-written temporary file either
         if tmp:
             discard_temp(Path(tmp))

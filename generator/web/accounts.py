@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
 import threading
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..output import commit_temp, write_temp
+from ..output import atomic_write
 from .uploads import WebError
 
 ADMIN = "管理员"
@@ -138,12 +137,7 @@ class Accounts:
             data = {"format": FORMAT, "city": self.city,
                     "accounts": [asdict(account) for account in self._accounts.values()]}
             text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-            tmp = write_temp(self.path, text.encode("utf-8"))
-            try:
-                os.chmod(tmp, 0o600)
-            except OSError:
-                pass
-            commit_temp(tmp, self.path)
+            atomic_write(self.path, text.encode("utf-8"), private=True)
 
     # --- accounts ----------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from .accounts import ADMIN, Account, Accounts, Throttle
 from .audit import AuditLog
 from .jobs import Builds
 from .state import Busy, CityLock, Folder, SignedOut
-from .status import StatusCache
+from .status import StatusCache, modified
 from .wording import for_page
 
 HERE = Path(__file__).parent
@@ -377,14 +377,8 @@ def changes(request: Request) -> Response:
         notes = _files(status).get("notes")
         if notes:
             text = notes.read_text(encoding="utf-8-sig")
-            items.append((status, text, _mtime(notes)))
+            items.append((status, text, modified(notes)))
     return page(request, "changes.html", ov=ov, items=items)
-
-
-def _mtime(path: Path) -> str:
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
 
 
 # --- the app ----------------------------------------------------------------------------

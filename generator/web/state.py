@@ -66,8 +66,7 @@ class Folder:
         except OSError:
             pass
         key = secrets.token_urlsafe(48)
-        atomic_write(path, key.encode("ascii"))
-        os.chmod(path, 0o600)
+        atomic_write(path, key.encode("ascii"), private=True)
         return key
 
 
@@ -144,4 +143,4 @@ class SignedOut:
         with self._lock:
             self._ended = {k: t for k, t in self._ended.items() if now - t < self.lifetime}
             self._ended[session_id] = now
-            atomic_write(self.path, json.dumps(self._ended).encode("ascii"))
+            atomic_write(self.path, json.dumps(self._ended).encode("ascii"), private=True)

@@ -55,7 +55,8 @@ class Overview:
         return next((r for r in self.regions if r.name == name), None)
 
 
-def _mtime(path: Path) -> str:
+def modified(path: Path) -> str:
+    """When a file was last written, as the pages show it ('' when it does not exist)."""
     try:
         return dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
     except OSError:
@@ -118,7 +119,7 @@ def _region(cfg, ds, job, region, known: dict) -> RegionStatus:
         s.form, s.form_detail = PROBLEM, known["refused"][region.name]["summary"]
     s.report = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,
                            region=region.name, is_city=region.is_city)
-    s.built = _mtime(s.report)
+    s.built = modified(s.report)
     report = next((r for r in job.reports if r.region.name == region.name), None) if job else None
     if report is not None:
         s.missing = len(report.missing)

@@ -223,3 +223,19 @@ def test_remove_temps_knows_every_temporary_file_write_temp_makes(tmp_path, suff
     kept = write_temp(tmp_path / f"y{suffix}", b"data")
     commit_temp(kept, tmp_path / f"y{suffix}")
     assert (tmp_path / f"y{suffix}").read_bytes() == b"data" and not kept.exists()
+
+
+def test_a_private_file_is_this_users_only_from_its_first_byte(tmp_path):
+    import os
+    import stat
+
+    from generator.output import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "key", b"secret", private=True)
+        atomic_write(tmp_path / "report.txt", b"shared")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "key").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "report.txt").st_mode) == 0o644
