@@ -22,6 +22,7 @@ class Narrative:
 
     blocks: list
     missing: list[Missing]
+    reads: frozenset = frozenset()   # (indicator code, metrics field) the text read (views.Recorded)
 
     @property
     def text(self) -> str:
@@ -67,13 +68,24 @@ def template_context(cfg, metrics: RegionMetrics, peers_n: int) -> tuple[dict, R
 
 
 class NarrativeRenderer:
-    """Holds the Jinja environment so that templates compile once for a whole batch."""
+    """Holds the Jinja environment so that templates compile once for a whole batch
+    (`compiled`: where compiled templates are kept between processes, see env.make_env)."""
 
-    def __init__(self, templates: Path):
+    def __init__(self, templates: Path, compiled=None):
         self.templates = Path(templates)
-        self.env = make_env(self.templates)
+        self.env = make_env(self.templates, compiled)
+
+    def compile_all(self) -> None:
+        """Compile every template of the folder now (a worker does this while the main process
+        reads the data). A template that does not compile is left for `render` to report."""
+        for path in sorted(self.templates.glob("*.j2")):
+            try:
+                self.env.get_template(path.name)
+            except Exception:  # noqa: BLE001 (render names the file, the line and the fix)
+                pass
 
     def render(self, cfg, metrics: RegionMetrics, peers_n: int) -> Narrative:
+        """One region's narrative: rendered, parsed into blocks, numbered, tables filled."""
         context, ctx = template_context(cfg, metrics, peers_n)
         markup = render(self.env, self.templates, MAIN_TEMPLATE, context)
         source = f"{metrics.region.name}的报告正文"
@@ -81,4 +93,17 @@ class NarrativeRenderer:
         for b in blocks:
             if isinstance(b, Table):
                 b.data = exhibits.table(b.key, ctx.views, metrics.time_progress, source)
-        return Narrative(blocks, ctx.missing_list())
+        return Narrative(blocks, ctx.missing_list(), frozenset(ctx.reads))
+
+
+_RENDERERS: dict[tuple, NarrativeRenderer] = {}
+
+
+def renderer_for(templates: Path, compiled=None) -> NarrativeRenderer:
+    """The renderer of `templates` kept for this process: a process that builds again (the
+    workbench, a benchmark, a worker) compiles nothing twice. Jinja reloads a template whose
+    file changed (env._make_loader checks the bytes)."""
+    key = (Path(templates).resolve(), compiled)
+    if key not in _RENDERERS:
+        _RENDERERS[key] = NarrativeRenderer(templates, compiled)
+    return _RENDERERS[key]

@@ -198,8 +198,13 @@ def _make_loader(templates: Path):
             contents = _decode(filename, data)
 
             def uptodate() -> bool:
+                # The bytes, not only the time: an environment lives as long as its process
+                # (see narrative.renderer_for), and two saves within a clock tick share a time.
                 try:
-                    return os.path.getmtime(filename) == mtime
+                    if os.path.getmtime(filename) != mtime:
+                        return False
+                    with open(filename, "rb") as again:
+                        return again.read() == data
                 except OSError:
                     return False
 
@@ -357,14 +362,35 @@ def _environment_class():
     return BudgetEnvironment, BudgetNamespace
 
 
-def make_env(templates: Path):
-    """A sandboxed, budgeted environment loading from `templates`; one per build, shared by
-    all regions."""
+def _bytecode_cache(store):
+    """Jinja's bytecode cache over `store` (see make_env)."""
+    from jinja2.bccache import BytecodeCache
+
+    class StoredBytecode(BytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            data = store.load(bucket.key)
+            if data:
+                bucket.bytecode_from_string(data)   # a stale or broken entry resets the bucket
+
+        def dump_bytecode(self, bucket) -> None:
+            store.save(bucket.key, bucket.bytecode_to_string())
+
+    return StoredBytecode()
+
+
+def make_env(templates: Path, compiled=None):
+    """A sandboxed, budgeted environment loading from `templates`, shared by all regions.
+
+    `compiled` (optional) keeps compiled templates between processes: any object with
+    `load(key) -> bytes | None` and `save(key, data)`, such as output.TemplateCache. Jinja
+    checks each entry against its template's source; the store must be one per program
+    version, since the compiled code includes this module's budget checks."""
     from jinja2 import StrictUndefined
 
     env_class, namespace = _environment_class()
     env = env_class(
         loader=_make_loader(Path(templates)),
+        bytecode_cache=_bytecode_cache(compiled) if compiled is not None else None,
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,

@@ -437,6 +437,19 @@ class Summary:
         self.share_behind = judge.share_word(self.n_behind, self.n_targets)
 
 
+class Recorded:
+    """An indicator's metrics that note each field read, as (code, field), in `reads`."""
+
+    __slots__ = ("_m", "_code", "_reads")
+
+    def __init__(self, m: IndicatorMetrics, code: str, reads: set[tuple[str, str]]):
+        self._m, self._code, self._reads = m, code, reads
+
+    def __getattr__(self, name: str):
+        self._reads.add((self._code, name))
+        return getattr(self._m, name)
+
+
 class RenderContext:
     """Per-region render state: the views and the list of missing values met while rendering."""
 
@@ -450,7 +463,11 @@ class RenderContext:
         self.city_word = metrics.region.city_word
         self.benchmark_label = metrics.region.benchmark_label
         self.found: dict[tuple[str, int | None], Missing] = {}
-        self.views = {c: IndicatorView(m, self) for c, m in metrics.indicators.items()}
+        # Which figures of which indicator the narrative read: the build's inputs key of this
+        # region covers exactly these (a rank the text never states does not rebuild it).
+        self.reads: set[tuple[str, str]] = set()
+        self.views = {c: IndicatorView(Recorded(m, c, self.reads), self)  # type: ignore[arg-type]
+                      for c, m in metrics.indicators.items()}
 
     def missing_list(self) -> list[Missing]:
         return sorted(self.found.values(), key=lambda m: (m.code, m.year or 0))

@@ -18,6 +18,7 @@ from .files import (
     MANIFEST,
     STATE,
     TEMP_PREFIX,
+    TemplateCache,
     atomic_write,
     chart_cache,
     check_targets,
@@ -35,14 +36,15 @@ from .files import (
     set_owner,
     sha256,
     snapshot_path,
+    template_cache,
     write_temp,
 )
 from .manifest import Manifest, load_snapshot, program_fingerprint, save_snapshot
 
 __all__ = [
-    "HISTORY", "MANIFEST", "STATE", "TEMP_PREFIX", "Manifest", "atomic_write", "chart_cache", "check_targets",
+    "HISTORY", "MANIFEST", "STATE", "TEMP_PREFIX", "Manifest", "TemplateCache", "atomic_write", "chart_cache", "check_targets",
     "commit_temp", "discard_temp", "file_mode", "file_sha256", "interrupts_held",
     "load_snapshot", "notes_path", "output_path", "program_fingerprint", "protect_edits",
     "redline_path", "remove_temps", "safe_name", "save_snapshot", "set_owner", "sha256",
-    "snapshot_path", "write_temp",
+    "snapshot_path", "template_cache", "write_temp",
 ]
