@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .errors import DataError, ReportError
 from .exhibits import attach
 from .metrics import MetricsBatch, RegionMetrics
 from .model import Dataset, Region
-from .narrative import Narrative, NarrativeRenderer
+from .narrative import Narrative, NarrativeRenderer, renderer_for
 from .narrative.views import Missing
 from .output import (
     Manifest,
@@ -33,7 +33,9 @@ from .output import (
     protect_edits,
     redline_path,
     remove_temps,
+    template_cache,
 )
+from .output.manifest import DocumentKeys
 
 
 @dataclass
@@ -41,11 +43,12 @@ class RegionReport:
     """Everything needed to write one region's document, already validated."""
 
     region: Region
-    metrics: RegionMetrics
+    metrics: RegionMetrics | None       # None only on its way back from a worker
     narrative: Narrative
     meta: DocumentMeta
     specs: dict[str, object]
     path: Path
+    inputs: str = ""                    # its inputs key (build.region_key), for the manifest
 
     @property
     def missing(self) -> list[Missing]:
@@ -56,12 +59,17 @@ class RegionReport:
 class Job:
     cfg: ReportConfig
     ds: Dataset
-    reports: list[RegionReport]
+    reports: list[RegionReport]     # the regions composed in this run
     failures: dict[str, str] = field(default_factory=dict)   # region → why it cannot be built
+    # regions not composed in this run (inputs unchanged): what they left 【待补】, from the manifest
+    known_missing: dict[str, list[Missing]] = field(default_factory=dict)
 
     @property
     def missing(self) -> list[Missing]:
-        return [m for r in self.reports for m in r.missing]
+        """What every region of the run leaves 【待补】, in the regions' order."""
+        found = {**self.known_missing, **{r.region.name: r.missing for r in self.reports}}
+        order = [r.name for r in self.ds.regions if r.name in found]   # the regions file's order
+        return [m for name in order for m in found[name]]
 
 
 @dataclass
@@ -120,18 +128,31 @@ def document_meta(cfg: ReportConfig, region: Region, narrative: Narrative) -> Do
         date=fmt.date(cfg.date), attachments=attachments, created=created, **header)
 
 
-def gather(config_path: Path | str, regions: list[str] | None = None, *,
-           all_regions: bool = False, cfg: ReportConfig | None = None,
-           keep_going: bool = False) -> Job:
-    """Validate and compute everything for the requested regions; writes nothing.
+@dataclass
+class Prepared:
+    """What every region of a batch shares, made once in the main process: the config, the
+    checked data, the metrics batch, the chosen regions and their output files, and the
+    regions that already failed (bad data, a clashing file name). Workers get it once."""
 
-    Problems of every region are collected first. Without `keep_going` any of them fails the
-    whole batch (one error naming them all); with it, the failed regions are listed in
-    `Job.failures` and the others go on.
-    """
-    cfg = cfg or load_config(config_path)
+    cfg: ReportConfig
+    ds: Dataset
+    batch: MetricsBatch
+    regions: list[Region]
+    paths: dict[str, Path]
+    failures: dict[str, str]
+    shared_inputs: dict | None = None   # what every region's inputs key shares, made once
+
+    @property
+    def peers_n(self) -> int:
+        return len(self.batch.peer_names)
+
+    def buildable(self) -> list[Region]:
+        return [r for r in self.regions if r.name not in self.failures]
+
+
+def _checked_data(cfg: ReportConfig, keep_going: bool) -> Dataset:
     try:
-        ds = load_data(cfg, lenient=keep_going)
+        return load_data(cfg, lenient=keep_going)
     except DataError as exc:
         errors = [p for p in exc.problems if p.is_error]
         if errors and all(p.region for p in errors):
@@ -139,13 +160,22 @@ def gather(config_path: Path | str, regions: list[str] | None = None, *,
             exc.message += (f"\n出错的数据属于：{names}。未写入任何文件。"
                             "如需先生成其他地区的报告，可在 reportgen build 后加 --keep-going。")
         raise
+
+
+def prepare(config_path: Path | str, regions: list[str] | None = None, *,
+            all_regions: bool = False, cfg: ReportConfig | None = None,
+            keep_going: bool = False) -> Prepared:
+    """Config, data, metrics and output files of the requested regions; renders nothing.
+
+    A region whose data are bad (with `keep_going`) or whose file name clashes with an earlier
+    region's is listed in `failures`."""
+    cfg = cfg or load_config(config_path)
+    ds = _checked_data(cfg, keep_going)
     chosen = select_regions(ds, regions, all_regions)
-    renderer = NarrativeRenderer(cfg.templates)
     batch = MetricsBatch(ds, cfg.year, cfg.plan.start, cfg.plan.end, cfg.ahead_margin,
                          month=cfg.progress_month)
-    peers_n = len(ds.children(ds.city.name))
-    reports: list[RegionReport] = []
-    paths: dict[Path, str] = {}      # output file → region
+    paths: dict[str, Path] = {}
+    owners: dict[Path, str] = {}      # output file → region
     failures: dict[str, str] = {}
     for region in chosen:
         if region.name in ds.failed:
@@ -153,13 +183,52 @@ def gather(config_path: Path | str, regions: list[str] | None = None, *,
 
             failures[region.name] = "数据有误：\n" + format_problems(ds.failed[region.name])
             continue
+        path = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,
+                           region=region.name, is_city=region.is_city)
+        if path in owners:
+            failures[region.name] = (
+                f"「{owners[path]}」和「{region.name}」的输出文件名相同（{path.name}）。"
+                "请在 report.yaml 的 output.filename 中加入 {region} 或 {county}。")
+            continue
+        owners[path] = region.name
+        paths[region.name] = path
+    return Prepared(cfg, ds, batch, chosen, paths, failures)
+
+
+def region_report(prep: Prepared, renderer: NarrativeRenderer, name: str) -> RegionReport:
+    """One region's report: narrative, exhibits and document metadata (in a worker, or here)."""
+    region = prep.ds.region(name)
+    m = prep.batch.region(name)
+    narrative = renderer.render(prep.cfg, m, prep.peers_n)
+    specs = attach(prep.batch, m, narrative)
+    meta = document_meta(prep.cfg, region, narrative)
+    key = region_key(prep, name, narrative.reads)
+    return RegionReport(region, m, narrative, meta, specs, prep.paths[name], key)
+
+
+def gather(config_path: Path | str, regions: list[str] | None = None, *,
+           all_regions: bool = False, cfg: ReportConfig | None = None,
+           keep_going: bool = False) -> Job:
+    """Validate and compose every requested region in this process; writes nothing (for
+    `check`, the workbench's overview and the tests; `build` composes in its workers).
+
+    Problems of every region are collected first. Without `keep_going` any of them fails the
+    whole batch (one error naming them all); with it, the failed regions are listed in
+    `Job.failures` and the others go on.
+    """
+    prep = prepare(config_path, regions, all_regions=all_regions, cfg=cfg, keep_going=keep_going)
+    renderer = renderer_for(prep.cfg.templates)
+    reports: list[RegionReport] = []
+    failures = dict(prep.failures)
+    for region in prep.buildable():
         try:
-            reports.append(_region_report(cfg, ds, batch, renderer, region, peers_n, paths))
+            reports.append(region_report(prep, renderer, region.name))
         except ReportError as exc:
             failures[region.name] = exc.message
+    failures = {r.name: failures[r.name] for r in prep.regions if r.name in failures}
     if failures and not keep_going:
-        raise ReportError(failure_message(failures, len(chosen)))
-    return Job(cfg, ds, reports, failures)
+        raise ReportError(failure_message(failures, len(prep.regions)))
+    return Job(prep.cfg, prep.ds, reports, failures)
 
 
 def failure_message(failures: dict[str, str], total: int) -> str:
@@ -173,40 +242,61 @@ def failure_message(failures: dict[str, str], total: int) -> str:
     return "\n".join(parts)
 
 
-def _region_report(cfg, ds, batch: MetricsBatch, renderer, region: Region, peers_n: int,
-                   paths: dict) -> RegionReport:
-    m = batch.region(region.name)
-    narrative = renderer.render(cfg, m, peers_n)
-    specs = attach(batch, m, narrative)
-    path = output_path(cfg.output, cfg.filename, year=cfg.year, city=ds.city.name,
-                       region=region.name, is_city=region.is_city)
-    if path in paths:
-        raise ReportError(f"「{paths[path]}」和「{region.name}」的输出文件名相同（{path.name}）。"
-                          "请在 report.yaml 的 output.filename 中加入 {region} 或 {county}。")
-    paths[path] = region.name
-    meta = document_meta(cfg, region, narrative)
-    return RegionReport(region, m, narrative, meta, specs, path)
-
-
-def strict_check(job: Job, keep_going: bool = False) -> None:
+def strict_failures(job: Job, keep_going: bool = False) -> None:
     """--strict: a region with missing values is not built (the batch fails, or with
     --keep-going that region alone)."""
     if not job.missing:
         return
     if keep_going:
-        for r in [r for r in job.reports if r.missing]:
-            lines = "\n".join(f"  - {m}" for m in r.missing)
-            job.failures[r.region.name] = f"严格模式下缺少 {len(r.missing)} 项数据：\n{lines}"
-            job.reports.remove(r)
+        for name, items in _missing_by_region(job).items():
+            lines = "\n".join(f"  - {m}" for m in items)
+            job.failures[name] = f"严格模式下缺少 {len(items)} 项数据：\n{lines}"
+        kept = set(job.failures)
+        job.reports = [r for r in job.reports if r.region.name not in kept]
+        job.known_missing = {n: v for n, v in job.known_missing.items() if n not in kept}
         return
     lines = "\n".join(f"  - {m}" for m in job.missing)
     raise DataError(f"严格模式下不允许缺少数据，以下 {len(job.missing)} 项需要补齐：\n{lines}\n"
                     "请在指标数据表中补上这些数值，或去掉 --strict 生成带【待补】标记的草稿。")
 
 
-def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
-          force: bool = False, redline: bool = False) -> list[Written]:
-    """Render the documents whose content changed (all with `force`), then put them in place.
+def _missing_by_region(job: Job) -> dict[str, list[Missing]]:
+    found = {r.region.name: r.missing for r in job.reports if r.missing}
+    found.update({n: v for n, v in job.known_missing.items() if v})
+    return found
+
+
+def region_key(prep: Prepared, name: str, reads) -> str:
+    """The inputs key of a region's document (output.regen.inputs_key), over the figures
+    `reads` its narrative read."""
+    from .exhibits import chart_inputs
+    from .output.regen import inputs_key, shared_inputs
+
+    if prep.shared_inputs is None:
+        prep.shared_inputs = shared_inputs(prep.cfg, prep.ds, prep.peers_n)
+    m = prep.batch.region(name)
+    return inputs_key(prep.shared_inputs, m, reads, chart_inputs(prep.batch, m), prep.paths[name])
+
+
+def region_keys(prep: Prepared, manifest: Manifest) -> dict[str, str]:
+    """Per buildable region with a document in place, its inputs key now over what its
+    narrative read last time: equal to the key recorded then, the region is neither composed
+    nor laid out again. Regions never built (or built by an earlier version) have none."""
+    from .output.regen import shared_inputs
+
+    prep.shared_inputs = shared_inputs(prep.cfg, prep.ds, prep.peers_n)  # before the workers get prep
+    keys = {}
+    for region in prep.buildable():
+        reads = manifest.reads(prep.paths[region.name])
+        if reads is not None:
+            keys[region.name] = region_key(prep, region.name, reads)
+    return keys
+
+
+def write(prep: Prepared, *, pool=None, keep_going: bool = False, progress=None,
+          force: bool = False, redline: bool = False, strict: bool = False) -> tuple[Job, list[Written]]:
+    """Compose and lay out the documents whose inputs changed (all with `force`), then put
+    them in place.
 
     Every document is rendered to a temporary file first; only when all succeeded (or with
     `keep_going`) are they renamed into place. Hand-edited files are moved aside, never
@@ -215,37 +305,44 @@ def write(job: Job, *, pool=None, keep_going: bool = False, progress=None,
     """
     from .render import Pool
 
-    out = job.cfg.output
-    targets = [p for r in job.reports for p in (r.path, notes_path(r.path))
-               + ((redline_path(r.path),) if redline else ())]
+    out = prep.cfg.output
+    targets = [p for path in prep.paths.values() for p in (path, notes_path(path))
+               + ((redline_path(path),) if redline else ())]
     check_targets(out, targets)
     remove_temps(out, stale=True)      # left by an earlier build that crashed or was killed
     try:
-        return _write(job, out, pool or Pool(1), keep_going, progress, force, redline)
+        return _write(prep, out, pool or Pool(1), keep_going, progress, force, redline, strict)
     finally:  # every path, Ctrl-C included: no temporary file of this build stays
         with interrupts_held():
             remove_temps(out, stale=False)
 
 
-def _write(job: Job, out: Path, pool, keep_going: bool, progress, force: bool,
-           redline: bool) -> list[Written]:
-    from .output.regen import content_hash, value_snapshot
-    from .render import Task
+def _write(prep: Prepared, out: Path, pool, keep_going: bool, progress, force: bool,
+           redline: bool, strict: bool) -> tuple[Job, list[Written]]:
+    from .output.regen import value_snapshot
+    from .render import Shared, Task
 
     manifest = Manifest.load(out)
-    hashes = {r.region.name: content_hash(r, job.cfg.layout) for r in job.reports}
-    todo = {r.region.name for r in job.reports
-            if force or not manifest.up_to_date(r.path, hashes[r.region.name])}
+    keys = region_keys(prep, manifest)
+    todo = [r.name for r in prep.buildable() if force or r.name not in keys
+            or not manifest.up_to_date(prep.paths[r.name], keys[r.name])]
+    job = Job(prep.cfg, prep.ds, [], dict(prep.failures))
+    job.known_missing = {r.name: [Missing(**m) for m in manifest.missing(prep.paths[r.name])]
+                         for r in prep.buildable() if r.name not in todo}
     cache = chart_cache(out)
-    tasks = [Task(r.region.name, r.narrative.blocks, r.meta, r.specs, job.cfg.layout, r.path, cache)
-             for r in job.reports if r.region.name in todo]
-    done, failed = pool.run(tasks, progress)
-    job.failures.update(failed)
+    pool.share(Shared(prep, region_report, prep.cfg.layout, cache, template_cache(), strict))
+    tasks = [Task(name, None if force else manifest.content_hash(prep.paths[name]))
+             for name in todo]
+    outcomes = {o.region: o for o in pool.run(tasks, progress)}
+    done = _collect(prep, job, outcomes)
     written: list[Written] = []
     try:
+        if strict:
+            strict_failures(job, keep_going)
+        job.failures = {r.name: job.failures[r.name] for r in prep.regions if r.name in job.failures}
         if job.failures and not keep_going:
-            raise ReportError(failure_message(job.failures, len(job.reports)))
-        _put_in_place(job, manifest, hashes, todo, done, cache, redline, written)
+            raise ReportError(failure_message(job.failures, len(prep.regions)))
+        _put_in_place(prep, job, manifest, outcomes, cache, redline, written)
     except BaseException:
         # Interrupted midway: what was renamed into place is whole; record it, so that the
         # next build neither takes it for a hand-edited file nor misses a data change.
@@ -254,60 +351,95 @@ def _write(job: Job, out: Path, pool, keep_going: bool, progress, force: bool,
                 manifest.save()
         raise
     finally:  # whatever was not renamed into place (an error midway) leaves no temporary file
-        for rendered in done.values():
+        for rendered in done:
             discard_temp(rendered.temp)
-    if any(not w.skipped for w in written):
-        manifest.values = value_snapshot(job.ds)
+    if any(not w.skipped for w in written) or manifest.changed:
+        if any(not w.skipped for w in written):
+            manifest.values = value_snapshot(job.ds)
         with interrupts_held():
             manifest.save()
-    return written
+    return job, written
 
 
-def _put_in_place(job: Job, manifest: Manifest, hashes: dict, todo: set, done: dict, cache: Path,
+def _collect(prep: Prepared, job: Job, outcomes: dict) -> list:
+    """The reports the workers composed, back in `job` (with the metrics this process has);
+    failed regions in `job.failures`. Returns the rendered temporary files."""
+    rendered = []
+    for region in prep.buildable():
+        outcome = outcomes.get(region.name)
+        if outcome is None:
+            continue
+        if outcome.error:
+            job.failures[region.name] = outcome.error
+            continue
+        job.reports.append(replace(outcome.report, metrics=prep.batch.region(region.name)))
+        if outcome.rendered is not None:
+            rendered.append(outcome.rendered)
+    return rendered
+
+
+def _put_in_place(prep: Prepared, job: Job, manifest: Manifest, outcomes: dict, cache: Path,
                   redline: bool, written: list[Written]) -> None:
     """Rename the rendered documents into place, appending to `written` as each is done: a
     hand-edited file standing there is kept aside first, and a rebuilt document gets its
     修订说明 (and with `redline` its 修订稿) before it is committed with its snapshot."""
     from .output.regen import change_report, commit_document, write_notes, write_redline
 
-    for report in job.reports:
-        name = report.region.name
-        if name not in todo:
-            written.append(_unchanged(report, manifest))
+    reports = {r.region.name: r for r in job.reports}
+    for region in prep.buildable():
+        name, path = region.name, prep.paths[region.name]
+        if name in job.failures:
             continue
-        if name not in done:
+        outcome = outcomes.get(name)
+        if outcome is None or outcome.rendered is None:   # inputs or content unchanged
+            written.append(_unchanged(name, path, manifest, reports.get(name),
+                                      job.known_missing.get(name, [])))
             continue
-        rendered = done[name]
-        w = Written(name, report.path, missing=len(report.missing), pages=rendered.pages)
-        previous = load_snapshot(job.cfg.output, report.path)
-        w.moved = protect_edits(report.path, manifest)
+        report, rendered = reports[name], outcome.rendered
+        w = Written(name, path, missing=len(report.missing), pages=rendered.pages)
+        previous = load_snapshot(prep.cfg.output, path)
+        w.moved = protect_edits(path, manifest)
         if previous:
             w.changes = change_report(job.ds, report, previous, manifest.values)
         if w.changes:
-            w.notes = write_notes(report.path, w.changes, manifest)
+            w.notes = write_notes(path, w.changes, manifest)
             if redline and previous:  # (changes come only with a previous build)
-                w.redline = write_redline(report, previous, manifest, job.cfg.layout, cache)
-        commit_document(report, rendered.temp, rendered.sha256, hashes[name], manifest,
+                w.redline = write_redline(report, previous, manifest, prep.cfg.layout, cache)
+        recorded = DocumentKeys(report.inputs, outcome.content, report.missing, rendered.pages,
+                                sorted(report.narrative.reads))
+        commit_document(report, rendered.temp, rendered.sha256, recorded, manifest,
                         placed=partial(written.append, w))
 
 
-def _unchanged(report: RegionReport, manifest: Manifest) -> Written:
-    """A document whose inputs did not change: not rebuilt; edited if changed on disk by hand."""
-    edited = file_sha256(report.path) != manifest.written_hash(report.path)
-    return Written(report.region.name, report.path, skipped=True, edited=edited,
-                   missing=len(report.missing))
+def _unchanged(name: str, path: Path, manifest: Manifest, report: RegionReport | None,
+               known: list[Missing]) -> Written:
+    """A document whose inputs (or, composed again as `report`, whose content) did not
+    change: not rebuilt; edited if changed on disk by hand. Composed again, its entry takes
+    the new keys, so that the next build with these inputs skips it before composing it."""
+    edited = file_sha256(path) != manifest.written_hash(path)
+    missing = report.missing if report is not None else known
+    if report is not None:
+        manifest.rekey(path, DocumentKeys(report.inputs, manifest.content_hash(path) or "",
+                                          missing, manifest.pages(path),
+                                          sorted(report.narrative.reads)))
+    return Written(name, path, skipped=True, edited=edited, missing=len(missing),
+                   pages=manifest.pages(path))
 
 
 def build(config_path: Path | str, regions: list[str] | None = None, *,
           all_regions: bool = False, strict: bool = False, jobs: int = 1,
           keep_going: bool = False, progress=None, force: bool = False,
           redline: bool = False) -> tuple[Job, list[Written]]:
-    """Gather and validate every requested region, then write their documents."""
-    from .render import Pool
+    """Config → data → metrics here, once; narrative → exhibits → layout per region in the
+    workers (started first, so that they load their libraries and compile the templates while
+    the data are read); then the output stage puts the documents in place."""
+    from .render import Pool, Setup
 
-    with Pool(jobs) as pool:
-        job = gather(config_path, regions, all_regions=all_regions, keep_going=keep_going)
-        if strict:
-            strict_check(job, keep_going)
-        return job, write(job, pool=pool, keep_going=keep_going, progress=progress,
-                          force=force, redline=redline)
+    cfg = load_config(config_path)
+    expected = None if all_regions else max(1, len(regions or ()))
+    with Pool(jobs, Setup(cfg.templates, template_cache())) as pool:
+        pool.start(expected)
+        prep = prepare(config_path, regions, all_regions=all_regions, cfg=cfg,
+                       keep_going=keep_going)
+        return write(prep, pool=pool, keep_going=keep_going, progress=progress, force=force,
+                     redline=redline, strict=strict)

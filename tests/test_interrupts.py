@@ -166,7 +166,7 @@ def test_workers_ignore_ctrl_c():
     from generator.render import Pool
 
     with Pool(2) as pool:
-        pool._start()
+        pool.start()
         handlers = {pool.executor.submit(signal.getsignal, signal.SIGINT).result(timeout=60)
                     for _ in range(4)}
     assert handlers == {signal.SIG_IGN}

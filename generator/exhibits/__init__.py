@@ -44,6 +44,12 @@ def chart_specs(batch: MetricsBatch, m: RegionMetrics, titles: dict[str, str]) -
     return {key: FIGURES[key](batch, m, title) for key, title in titles.items()}
 
 
+def chart_inputs(batch: MetricsBatch, m: RegionMetrics) -> list[str]:
+    """The data of every chart the region's report may have, before its narrative exists (for
+    the build's inputs key): each registered builder's spec with an empty caption, as text."""
+    return [repr(FIGURES[key](batch, m, "")) for key in sorted(FIGURES)]
+
+
 def table(key: str, views: dict, time_progress: float, source: str) -> TableData:
     """The attachment table `key` of a region's views; `source` names the text that asked."""
     if key not in TABLES:

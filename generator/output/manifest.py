@@ -12,11 +12,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import OutputError
 from .files import MANIFEST, atomic_write, snapshot_path
+
+
+@dataclass(frozen=True)
+class DocumentKeys:
+    """What a build records of a document besides the file's hash: the key of its inputs
+    (known before rendering: build.region_keys), the hash of its content (regen.content_hash),
+    the values it had to leave 【待补】 (as plain mappings) and its estimated page count."""
+
+    inputs: str
+    content: str = ""
+    missing: list = field(default_factory=list)
+    pages: int = 0
+    reads: list = field(default_factory=list)   # what the key covers: (code, field) pairs
+
+    def plain(self) -> dict:
+        return {"inputs": self.inputs, "content": self.content, "pages": self.pages,
+                "missing": [m if isinstance(m, dict) else asdict(m) for m in self.missing],
+                "reads": [list(r) for r in self.reads]}
 
 
 @dataclass
@@ -27,6 +45,7 @@ class Manifest:
     folder: Path
     entries: dict[str, dict]
     values: dict[str, object] | None = None
+    changed: bool = False           # an entry took new keys (rekey): save even if nothing was written
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
@@ -59,8 +78,42 @@ class Manifest:
     def key(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
 
-    def record(self, path: Path, file_hash: str, inputs_hash: str = "") -> None:
-        self.entries[self.key(path)] = {"sha256": file_hash, "inputs": inputs_hash}
+    def record(self, path: Path, file_hash: str, keys: DocumentKeys | None = None) -> None:
+        self.entries[self.key(path)] = {"sha256": file_hash, **(keys.plain() if keys else {})}
+
+    def rekey(self, path: Path, keys: DocumentKeys) -> None:
+        """A document found unchanged under new inputs: the entry takes the new keys (its file
+        hash stays), so that the next build with these inputs skips it before composing."""
+        entry = self.entries.get(self.key(path))
+        if entry is not None and {**entry, **keys.plain()} != entry:
+            entry.update(keys.plain())
+            self.changed = True
+
+    def content_hash(self, path: Path) -> str | None:
+        """The content hash of the document in place (manifests before the inputs key kept
+        it as "inputs")."""
+        entry = self.entries.get(self.key(path)) or {}
+        if "content" in entry:
+            return entry["content"] or None
+        return entry.get("inputs") or None
+
+    def missing(self, path: Path) -> list[dict]:
+        entry = self.entries.get(self.key(path)) or {}
+        found = entry.get("missing")
+        return [m for m in found if isinstance(m, dict)] if isinstance(found, list) else []
+
+    def reads(self, path: Path) -> list[tuple[str, str]] | None:
+        """What the document's narrative read at its last build (None: not recorded)."""
+        found = (self.entries.get(self.key(path)) or {}).get("reads")
+        if not isinstance(found, list) or not all(
+                isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r)
+                for r in found):
+            return None
+        return [(r[0], r[1]) for r in found]
+
+    def pages(self, path: Path) -> int:
+        pages = (self.entries.get(self.key(path)) or {}).get("pages")
+        return pages if isinstance(pages, int) and not isinstance(pages, bool) else 0
 
     def written_hash(self, path: Path) -> str | None:
         entry = self.entries.get(self.key(path))

@@ -10,6 +10,7 @@ layout stage through generator.render.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict
@@ -27,7 +28,7 @@ from .files import (
     redline_path,
     sha256,
 )
-from .manifest import Manifest, program_fingerprint, save_snapshot
+from .manifest import DocumentKeys, Manifest, program_fingerprint, save_snapshot
 from .revisions import (
     redline,
     report_text,
@@ -49,6 +50,61 @@ def content_hash(report, layout: dict) -> str:
         "format": layout,
     }
     return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+
+
+def shared_inputs(cfg, ds: Dataset, peers_n: int) -> dict:
+    """The part of every region's inputs key that all regions share: the program, the
+    templates (every file of the folder, by content), the whole config (format included), the
+    catalog and the regions table, and the build time the documents carry (SOURCE_DATE_EPOCH
+    or the report's date)."""
+    from ..clock import build_time
+
+    templates = hashlib.sha256()
+    folder = Path(cfg.templates)
+    for p in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if p.is_file():
+            templates.update(p.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+            templates.update(hashlib.sha256(p.read_bytes()).digest())
+    return {"program": program_fingerprint(), "templates": templates.hexdigest(),
+            "config": _portable(asdict(cfg), Path(cfg.root)),
+            "created": build_time(cfg.date).isoformat(), "peers": peers_n,
+            "catalog": [asdict(i) for i in ds.indicators.values()],
+            "regions": [asdict(r) for r in ds.regions]}
+
+
+def _portable(value, root: Path):
+    """`value` with every path inside `root` relative to it: a report folder copied or moved
+    elsewhere keeps its keys (only what the documents are made of counts)."""
+    if isinstance(value, dict):
+        return {k: _portable(v, root) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_portable(v, root) for v in value]
+    if isinstance(value, (Path, str)) and Path(value).is_absolute():
+        try:
+            return Path(value).relative_to(root).as_posix()
+        except ValueError:
+            return str(value)
+    return value
+
+
+def inputs_key(shared: dict, metrics, reads, charts: object, path: Path) -> str:
+    """The key of one region's document, known before it is rendered: the shared inputs, the
+    region's own figures that its narrative read at its last build (`reads`: (indicator code,
+    metrics field) pairs, narrative.Narrative.reads) with their values now, and the data of
+    its charts (which show other regions' values too).
+
+    A rendering that reads the same values follows the same branches of the templates and so
+    reads nothing else: equal keys make equal documents (the dynamic dependencies of build
+    systems such as redo). A rank that moved, or a county's value that the text never states,
+    leaves the key of a report as it was."""
+    used = {}
+    for code, name in sorted(reads):
+        m = metrics.indicators.get(code)
+        used[f"{code}.{name}"] = getattr(m, name, None) if m is not None else "<no indicator>"
+    body = {**shared, "region": asdict(metrics.region), "year": metrics.year,
+            "progress": metrics.time_progress, "peers_of": metrics.peers, "used": used,
+            "charts": charts, "path": path.name}
+    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=repr).encode("utf-8"))
 
 
 def value_snapshot(ds: Dataset) -> dict[str, object]:
@@ -138,7 +194,7 @@ def write_redline(report, previous: dict, manifest: Manifest, layout: dict,
     return write_beside(redline_path(report.path), data, manifest)
 
 
-def commit_document(report, temp: Path, file_hash: str, inputs_hash: str, manifest: Manifest,
+def commit_document(report, temp: Path, file_hash: str, keys: DocumentKeys, manifest: Manifest,
                     placed: Callable[[], None]) -> None:
     """Rename the rendered document `temp` into place as `report.path`, with its manifest entry
     and its snapshot: the three go together (Ctrl-C is held until all are done). `placed` is
@@ -146,6 +202,6 @@ def commit_document(report, temp: Path, file_hash: str, inputs_hash: str, manife
     state = snapshot(report)
     with interrupts_held():
         commit_temp(temp, report.path)
-        manifest.record(report.path, file_hash, inputs_hash)
+        manifest.record(report.path, file_hash, keys)
         placed()
         save_snapshot(manifest.folder, report.path, state)
