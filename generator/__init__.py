@@ -2,7 +2,8 @@
 
 The version has one home, pyproject.toml; `__version__` reads it from the installed
 distribution's metadata (the Makefile always installs the checkout, editable), computed on
-first use so that importing the package stays cheap.
+first use so that importing the package stays cheap. Must not import any stage (config,
+data, narrative, layout …) or third-party library: every command imports this package first.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Command line: parses options, calls the library, turns ReportErrors into messages and exit codes."""
+"""Command line: parses options, calls the library, turns ReportErrors into messages and exit codes.
+
+The only module that imports click. Must not import python-docx, matplotlib or jinja2 itself,
+and imports the library's stages only inside the commands, so that --help stays fast.
+"""
 
 from __future__ import annotations
 
@@ -114,7 +118,7 @@ class _Group(click.Group):
             raise _chinese(exc, ctx) from None
 
     def invoke(self, ctx: click.Context):
-        """A ReportError that escapes a command's `_run` still ends as one Chinese line."""
+        """A ReportError that escapes a command's `_call_library` still ends as one Chinese line."""
         from .errors import ReportError
 
         try:
@@ -180,7 +184,7 @@ def _report_error(exc, verbose: bool = False):
     sys.exit(exc.exit_code)
 
 
-def _run(verbose: bool, fn, *args, **kwargs):
+def _call_library(verbose: bool, fn, *args, **kwargs):
     """Call the library; expected failures print their Chinese message, anything else a short note.
 
     The library's errors are plain exceptions that click knows nothing about: this is where
@@ -225,12 +229,12 @@ def check(config: str, verbose: bool) -> None:
     示例：
       reportgen check -c report.yaml
     """
-    def check_all():  # the imports too run under _run: Ctrl-C there is our message
+    def check_all():  # the imports too run under _call_library: Ctrl-C there is our message
         from .check import run_check
 
         return run_check(config, click.echo)
 
-    ok = _run(verbose, check_all)
+    ok = _call_library(verbose, check_all)
     sys.exit(0 if ok else 1)
 
 
@@ -263,7 +267,7 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
     再次生成时，内容没有变化的文档会跳过；有变化的文档旁边会写一份“修订说明”，
     列出变化的数据和句子。手工修改过的文档不会被覆盖，而是移到 output/.history/。
     """
-    def build_all():  # imports and summary too run under _run: Ctrl-C anywhere is our message
+    def build_all():  # imports and summary too run under _call_library: Ctrl-C anywhere is our message
         from .build import build as run_build
         from .summary import Progress, print_summary
 
@@ -275,7 +279,7 @@ def build(config: str, regions: tuple[str, ...], all_regions: bool, strict: bool
         print_summary(job, written, click.echo)
         return job
 
-    job = _run(verbose, build_all)
+    job = _call_library(verbose, build_all)
     sys.exit(1 if job.failures else 0)
 
 
@@ -317,7 +321,7 @@ def init(folder: str, city: str | None, year: str | None, organ: str | None, dat
         return create_city(folder, c, y, organ=organ, date=date, as_of=as_of,
                            templates=copy_templates)
 
-    click.echo(_run(verbose, create).report(os.path.join(folder, "report.yaml")))
+    click.echo(_call_library(verbose, create).report(os.path.join(folder, "report.yaml")))
 
 
 def _interactive() -> bool:
@@ -348,7 +352,7 @@ def forms(config: str, regions: tuple[str, ...], out: str | None, verbose: bool)
 
         return write_forms(config, list(regions) or None, out)
 
-    click.echo(_run(verbose, make).text())
+    click.echo(_call_library(verbose, make).text())
 
 
 @main.command(context_settings=CONTEXT)
@@ -372,7 +376,7 @@ def collect(folder: str, config: str, keep_going: bool, verbose: bool) -> None:
 
         return run_collect(config, folder, keep_going=keep_going)
 
-    result = _run(verbose, gather_returns)
+    result = _call_library(verbose, gather_returns)
     click.echo(result.text())
     sys.exit(0 if result.ok else 1)
 
@@ -417,7 +421,7 @@ def serve(config: str, port: int, host: str, login: bool | None, no_browser: boo
         run_server(config, host=host, port=port, open_browser=not no_browser, login=login,
                    echo=click.echo)
 
-    _run(verbose, start)
+    _call_library(verbose, start)
 
 
 def run() -> None:

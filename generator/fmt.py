@@ -88,30 +88,6 @@ def approx(value: float) -> str:
     return _plain(floor) + ("余" if floor < d else "")
 
 
-def change_phrase(old: float | None, new: float | None, *, is_rate: bool, decimals: int = 1,
-                  unit: str = "", flat_threshold: float = 0.05, prefix: str = "同比") -> str:
-    """Wording of a year-on-year change: 同比增长12.5% / 同比提高2.3个百分点 / 与上年基本持平.
-
-    For rates the difference is in 个百分点; for quantities the relative change in %. A change
-    smaller than `flat_threshold` (percent, or points for rates) reads as 持平.
-    """
-    if old is None or new is None:
-        return ""
-    if is_rate:
-        diff = new - old
-        if abs(diff) < flat_threshold:
-            return "与上年基本持平"
-        verb = "提高" if diff > 0 else "下降"
-        return f"{prefix}{verb}{points(diff, decimals)}"
-    if old == 0:
-        return f"{prefix}增加{number(new - old, 0)}{unit}" if new > old else "与上年基本持平"
-    rel = (new - old) / abs(old) * 100
-    if abs(rel) < flat_threshold:
-        return "与上年基本持平"
-    verb = "增长" if rel > 0 else "下降"
-    return f"{prefix}{verb}{percent(abs(rel), decimals)}"
-
-
 def date(value: _dt.date) -> str:
     """成文日期 style: Arabic digits, no zero padding: 2025年12月31日."""
     return f"{value.year}年{value.month}月{value.day}日"

@@ -2,6 +2,9 @@
 
 Completion against plan targets, time progress of the plan, gaps, status, year-on-year
 change, ranks among the county-level units and per-capita figures.
+
+Must not import the data readers, the narrative, the exhibits, the layout or the output (nor
+jinja2, python-docx or matplotlib): it sees only the model's Dataset and fmt's rounding.
 """
 
 from __future__ import annotations

@@ -51,20 +51,6 @@ def test_approx(value, expected):
     assert fmt.approx(value) == expected
 
 
-@pytest.mark.parametrize("old,new,is_rate,expected", [
-    (100, 112.5, False, "同比增长12.5%"),
-    (100, 96.9, False, "同比下降3.1%"),
-    (100, 100.01, False, "与上年基本持平"),
-    (63.5, 67.2, True, "同比提高3.7个百分点"),
-    (67.2, 63.5, True, "同比下降3.7个百分点"),
-    (63.5, 63.52, True, "与上年基本持平"),
-    (0, 5, False, "同比增加5"),
-    (None, 5, False, ""),
-])
-def test_change_phrase(old, new, is_rate, expected):
-    assert fmt.change_phrase(old, new, is_rate=is_rate) == expected
-
-
 def test_date_and_document_number():
     assert fmt.date(dt.date(2025, 1, 5)) == "2025年1月5日"
     assert fmt.doc_number("临组", 2023, 5) == "临组字〔2023〕5号"

@@ -27,6 +27,7 @@ from typing import Any
 
 from generator import fmt
 from generator.errors import LayoutError
+from generator.exhibits import labels
 from generator.exhibits.specs import (
     ChartSpec,
     CompareChart,
@@ -346,7 +347,7 @@ def _unit_caption(fig, ax, unit: str, x_pt: float) -> None:
     if not unit:
         return
     w, h = fig.get_size_inches() * 72
-    fig.text(x_pt / w, ax.get_position().y1 + 4 / h, f"单位：{unit}", ha="left", va="bottom")
+    fig.text(x_pt / w, ax.get_position().y1 + 4 / h, labels.UNIT.format(unit=unit), ha="left", va="bottom")
 
 
 # ---------------------------------------------------------------- the four kinds
@@ -396,7 +397,7 @@ def _bottom_row(fig, left: float, right: float, unit: str, handles: list) -> Non
                    borderpad=0, borderaxespad=0, handlelength=1.2, handleheight=0.9,
                    columnspacing=1.6, handletextpad=0.5)
     if unit:
-        fig.text(1 - right / w, 4 / h, f"单位：{unit}", ha="right", va="bottom")
+        fig.text(1 - right / w, 4 / h, labels.UNIT.format(unit=unit), ha="right", va="bottom")
 
 
 def _draw_progress(spec: ProgressChart):
@@ -413,9 +414,9 @@ def _draw_progress(spec: ProgressChart):
                      label_pt, axes_w)
     _value_axis(ax, "x", lo, hi)
     _hbars(ax, list(spec.completion), shown, [ALERT if lag else BLUE for lag in lagging], axes_h)
-    _vline(ax, tp, lo, hi, f"时序进度{fmt.percent(tp, 1)}")
+    _vline(ax, tp, lo, hi, labels.TIME_PROGRESS.format(progress=fmt.percent(tp, 1)))
     handles = [Patch(color=c, label=t) for c, t, on in
-               ((BLUE, "达到时序进度", not all(lagging)), (ALERT, "滞后于时序进度", any(lagging)))
+               ((BLUE, labels.ON_PACE, not all(lagging)), (ALERT, labels.LAGGING, any(lagging)))
                if on]
     _bottom_row(fig, left, right, "%", handles)
     return fig
@@ -496,7 +497,7 @@ def _draw_trend(spec: TrendChart):
     right = 14.0
     left = _tick_label_pt(min(vlo, 0), vhi * 1.25 if vhi > 0 else 0) + 16
     axes_w = WIDTH_CM * PT_PER_CM - left - right
-    unit_pt = (_em(f"单位：{spec.unit}") + 2) * FONT_PT if spec.unit else 0
+    unit_pt = (_em(labels.UNIT.format(unit=spec.unit)) + 2) * FONT_PT if spec.unit else 0
     ncol = _legend_rows(names, axes_w - unit_pt) if k > 1 else 1
     top = 10 + LINE_PT * max(1, math.ceil(k / ncol) if k > 1 else 1)
     bottom = LINE_PT + 12
@@ -526,7 +527,7 @@ def _draw_trend(spec: TrendChart):
                         va="bottom" if v >= 0 else "top", fontsize=size,
                         rotation=90 if rotate else 0, bbox=_LABEL_BOX, zorder=4)
     ax.set_xlim(-0.5, n - 0.5)
-    ax.set_xticks(range(n), [f"{y}年" for y in spec.years])
+    ax.set_xticks(range(n), [labels.YEAR.format(year=y) for y in spec.years])
     ax.tick_params(axis="x", length=0, pad=5)
     ax.spines["left"].set_visible(False)
     _unit_caption(fig, ax, spec.unit, 4)
@@ -573,7 +574,7 @@ def _draw_structure(spec: StructureChart):
                        wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1.2})
     ax.set_xlim(-half_w, half_w)  # pie() resets limits and aspect; the figure fixes both
     ax.set_ylim(-half_h, half_h)
-    total_text = f"合计\n{fmt.number(total, spec.decimals)}{spec.unit}"
+    total_text = labels.TOTAL.format(total=fmt.number(total, spec.decimals) + spec.unit)
     ax.text(0, 0, total_text, ha="center", va="center", linespacing=1.4,
             fontsize=_fit_font(total_text, 2 * 0.62 * unit_pt * 0.85, 10))
 

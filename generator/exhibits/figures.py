@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from ..metrics import MetricsBatch, RegionMetrics
 from ..model import TargetType
+from .labels import TRAINING_TYPE_LABELS
 from .specs import CompareChart, ProgressChart, StructureChart, TrendChart
 
-# Training by type: the trend and structure charts show these, labelled by the short name.
-TRAINING_TYPES = (
-    ("trainees_party_school", "党校主体班"),
-    ("trainees_online", "网络专题培训"),
-    ("trainees_seminar", "专题研修"),
-    ("trainees_practice", "实践锻炼"),
-)
+# Training by type: the trend and structure charts show these indicators, in this order,
+# labelled by the short names of labels.TRAINING_TYPE_LABELS.
+TRAINING_TYPES = tuple((code, TRAINING_TYPE_LABELS[code]) for code in (
+    "trainees_party_school", "trainees_online", "trainees_seminar", "trainees_practice"))
 COMPARE_INDICATOR = "per_capita_hours"
 COMPARE_MAX = 20   # more county-level units than this: the top and bottom ten (and the region itself)
 

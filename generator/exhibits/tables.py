@@ -4,6 +4,10 @@ Cumulative targets (五年累计) and annual targets (每年都应达到) are me
 each has its own table: a cumulative indicator by its cumulative total against the plan
 target and the time progress, an annual one by this year's value against the annual target,
 beside last year's value.
+
+The column headers are wording, kept with the charts' labels in labels.py (these tables are
+built here, not rendered by a template); this module decides the rows and their cells.
+Must not import python-docx or the narrative (it reads the views it is given).
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from .. import fmt
 from ..blocks import TableData
 from ..metrics import BEHIND
 from ..model import Kind, TargetType
+from .labels import CUMULATIVE_HEADER, annual_header
 
-CUMULATIVE_HEADER = ["序号", "指标", "单位", "规划目标", "累计完成", "完成进度", "时序进度", "状态"]
 CUMULATIVE_ALIGN = ["center", "left", "center", "right", "right", "right", "right", "center"]
 # relative widths (≈ twips at 五号): figures and names on one line where the width allows
 CUMULATIVE_WIDTHS = [6.5, 32.8, 6.5, 8.0, 8.0, 8.0, 8.0, 10.7]
@@ -54,7 +58,7 @@ def cumulative_table(views: dict, time_progress: float) -> TableData:
         m = view._m
         rows.append(((view.name, view.unit, view.target, view.cum, view.rate, progress,
                       view.status), m.status))
-    return _table(CUMULATIVE_HEADER, CUMULATIVE_ALIGN, CUMULATIVE_WIDTHS, rows)
+    return _table(list(CUMULATIVE_HEADER), CUMULATIVE_ALIGN, CUMULATIVE_WIDTHS, rows)
 
 
 def annual_gap(view) -> str:
@@ -83,9 +87,7 @@ def annual_table(views: dict, time_progress: float) -> TableData:
     """
     chosen = _targeted(views, TargetType.ANNUAL)
     year = chosen[0]._m.year if chosen else None
-    header = ["序号", "指标", "单位", "年度目标",
-              f"{year}年" if year else "本年度", f"{year - 1}年" if year else "上年度",
-              "与目标相比", "状态"]
+    header = annual_header(year)
     rows = [((view.name, view.unit, view.target, str(view), view.prev, annual_gap(view),
               view.status), view._m.status) for view in chosen]
     return _table(header, ANNUAL_ALIGN, ANNUAL_WIDTHS, rows)

@@ -1,7 +1,8 @@
 """Layout: blocks, charts and tables → a Word document in the GB/T 9704-2012 format.
 
 The only package that imports python-docx, and only when `render_docx` is called, so that
-`Profile` (and config validation) stays cheap.
+`Profile` (and config validation) stays cheap. Must not import matplotlib, jinja2, the
+narrative or the exhibits: it lays out blocks, PNG bytes and table data it is given.
 """
 
 from __future__ import annotations

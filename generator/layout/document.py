@@ -183,11 +183,11 @@ class _Renderer:
             x.set_ppr(p, "rPr")
             p.find(x.w("pPr")).find(x.w("rPr")).append(self._change(whole))
         if number:
-            self._run(p, Run(number, change=whole))
+            self._add_run(p, Run(number, change=whole))
         for r in runs:
-            self._run(p, r)
+            self._add_run(p, r)
 
-    def _run(self, p, r: Run) -> None:
+    def _add_run(self, p, r: Run) -> None:
         change = getattr(r, "change", None)
         parent = p
         if change in ("ins", "del"):
@@ -267,16 +267,16 @@ class _Renderer:
     # Closing parts ------------------------------------------------------------------------------
     def _attachment_note(self, titles: list[str]) -> None:
         """附件说明 (GB/T 9704 7.3.4): 附件：1.　title, wrapped lines aligned with the title."""
-        cw = self.profile.char_width
+        char_width = self.profile.char_width
         titles = [t.strip().rstrip("。．.，,；;") for t in titles]
         if len(titles) == 1:
-            p = self.p(keepNext=True, ind={"left": 5 * cw, "hanging": 3 * cw})
+            p = self.p(keepNext=True, ind={"left": 5 * char_width, "hanging": 3 * char_width})
             x.run(p, "附件：" + titles[0])
             return
-        number = round((len(str(len(titles))) + 1) * cw / 2)  # "1." is 1 字, "10." 1½ 字
-        left = 5 * cw + number
+        number = round((len(str(len(titles))) + 1) * char_width / 2)  # "1." is 1 字, "10." 1½ 字
+        left = 5 * char_width + number
         for i, title in enumerate(titles, start=1):
-            head, hanging = (("附件：", 3 * cw + number) if i == 1 else ("", number))
+            head, hanging = (("附件：", 3 * char_width + number) if i == 1 else ("", number))
             tabs = x.build("tabs", ("tab",), {"tab": {"val": "left", "pos": left}})
             p = self.p(keepNext=True, tabs=tabs, ind={"left": left, "hanging": hanging})
             x.run(p, f"{head}{i}.\t{title}")
@@ -285,12 +285,12 @@ class _Renderer:
         """署名 and 成文日期 without a seal (GB/T 9704 7.3.5.2), one blank line below the text."""
         if not organ and not date:
             return
-        cw = self.profile.char_width
+        char_width = self.profile.char_width
         organ_right, date_right = signature_indents(organ, date)
         self.blank(keepNext=True)
         for text, right, keep in ((organ, organ_right, True), (date, date_right, None)):
             if text:
-                p = self.p(keepNext=keep, ind={"right": round(right * cw), "firstLine": 0},
+                p = self.p(keepNext=keep, ind={"right": round(right * char_width), "firstLine": 0},
                            jc={"val": "right"})
                 x.run(p, text)
 

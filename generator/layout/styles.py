@@ -62,7 +62,7 @@ def _install_defaults(root, p: Profile) -> None:
 
 def _install_text_styles(root, p: Profile) -> None:
     """Normal, the title, the four heading levels and the caption."""
-    pitch, cw = p.line_pitch, p.char_width
+    pitch, char_width = p.line_pitch, p.char_width
     no_indent = {"firstLine": 0}
     # Normal carries the body format: every other paragraph style is based on it.
     _style(root, "paragraph", NORMAL, "Normal", default=True, ppr={
@@ -70,7 +70,7 @@ def _install_text_styles(root, p: Profile) -> None:
         # No automatic space between Chinese and Latin/digits: it would break the 28-字 grid.
         "autoSpaceDE": {"val": 0}, "autoSpaceDN": {"val": 0},
         "spacing": x.exact_spacing(pitch),
-        "ind": {"firstLine": 2 * cw},
+        "ind": {"firstLine": 2 * char_width},
         "jc": {"val": "both"},
     }, rpr={
         "rFonts": x.rfonts(p.latin_font, p.body_font), "color": {"val": BLACK},

@@ -1,4 +1,12 @@
-"""Narrative stage: templates → block markup → numbered blocks, per region."""
+"""Narrative stage: templates → block markup → numbered blocks, per region.
+
+Owns the template context (`template_context`: what README's 模板 section lists), the
+renderer and the `Narrative` it returns: judge decides, views give figures and decisions,
+env renders the sandboxed templates (which hold the wording), markup and numbering turn the
+text into blocks. Must not import python-docx, matplotlib, the layout or the output: the
+blocks are laid out later; of the exhibits it uses only `exhibits.table` (the attachment
+tables' data).
+"""
 
 from __future__ import annotations
 

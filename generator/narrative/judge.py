@@ -15,8 +15,8 @@ from typing import TypeGuard
 
 from ..metrics import AHEAD, BEHIND, MET, ON_TRACK
 
-# A change smaller than this (percent for quantities, points for rates) reads as 持平; the
-# same threshold as fmt.change_phrase, so the words and the printed change never disagree.
+# A change smaller than this (percent for quantities, points for rates) reads as 持平: the one
+# threshold, used by `direction` and so by the view's year_on_year that the 同比 phrase words.
 FLAT = 0.05
 
 UP, DOWN, FLAT_DIR = "up", "down", "flat"

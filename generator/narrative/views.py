@@ -68,6 +68,27 @@ def value_with_unit(ind: Indicator, value) -> str:
     return value_text(ind, value) + ("" if ind.unit == "%" else ind.unit)
 
 
+# How a year-on-year change is measured: a rate in points, a quantity relatively, a quantity
+# that was 0 last year by its increase.
+POINTS, PERCENT, FROM_ZERO = "points", "percent", "from_zero"
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    """A change since last year, decided here and worded by the templates (`m.yoy(x)`).
+
+    `direction` is judge.UP / DOWN / FLAT_DIR (flat below judge.FLAT, the one threshold),
+    `measure` POINTS / PERCENT / FROM_ZERO, `amount` the size as printed with its unit
+    ('3.7个百分点', '12.5%', '5人次'); without last year's or this year's value, `direction`
+    is None and `marker` is the 【待补】 marker to print instead.
+    """
+
+    direction: str | None
+    measure: str
+    amount: str
+    marker: str = ""
+
+
 def marker(name: str) -> str:
     """The text of a 【待补】 placeholder."""
     return f"【待补：{name}】"
@@ -164,14 +185,21 @@ class IndicatorView:
         return self._diff_text(self._m.gap)
 
     @property
-    def yoy(self) -> str:
-        if not isinstance(self._m.prev, (int, float)) or not isinstance(self._m.value, (int, float)):
-            return self._missing(self._m.year - 1 if self._m.value is not None else self._m.year)
-        is_rate = self._ind.kind is Kind.PERCENT
+    def year_on_year(self) -> YearOnYear:
+        """The change since last year as data; `m.yoy(x)` in _macros.md.j2 words it."""
         old, new = self._m.prev, self._m.value
-        if is_rate:  # points between the printed rates
+        if not isinstance(old, (int, float)) or not isinstance(new, (int, float)):
+            year = self._m.year - 1 if new is not None else self._m.year
+            return YearOnYear(None, "", "", self._missing(year))
+        if self._ind.kind is Kind.PERCENT:  # points between the printed rates
             old, new = self._shown(old), self._shown(new)
-        return fmt.change_phrase(old, new, is_rate=is_rate, decimals=1, unit=self._ind.unit)
+            return YearOnYear(self.trend, POINTS, fmt.points(new - old, 1))
+        if old == 0:  # no relative change from nothing: the increase itself, or 持平
+            if new > old:
+                return YearOnYear(judge.UP, FROM_ZERO, fmt.number(new - old, 0) + self._ind.unit)
+            return YearOnYear(judge.FLAT_DIR, FROM_ZERO, "")
+        relative = (new - old) / abs(old) * 100
+        return YearOnYear(self.trend, PERCENT, fmt.percent(abs(relative), 1))
 
     @property
     def change(self) -> str:

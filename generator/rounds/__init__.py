@@ -4,7 +4,8 @@ checked, merged into the values table and archived (`collect`).
 The round is an input stage beside `generator.data`: it writes one values file that the data
 loader reads like any other (report.yaml `data.collected`). What both halves share lives here:
 the form's sheet names, its metadata keys and version, and the catalog fingerprint that ties
-a form to the catalog it was made from.
+a form to the catalog it was made from. Must not import python-docx or matplotlib (a round
+writes and reads workbooks only), nor the narrative or the layout itself.
 """
 
 from __future__ import annotations

@@ -101,14 +101,14 @@ class Builds:
             self.jobs.append(job)
         try:
             self._save()
-            threading.Thread(target=self._run, args=(job, held), daemon=True,
+            threading.Thread(target=self._run_job, args=(job, held), daemon=True,
                              name=f"build-{job.id}").start()
         except BaseException:
             held.__exit__(None, None, None)
             raise
         return job
 
-    def _run(self, job: BuildJob, held) -> None:
+    def _run_job(self, job: BuildJob, held) -> None:
         try:
             self._follow(job)
         except Exception as exc:  # noqa: BLE001 — the page shows it

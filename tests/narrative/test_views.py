@@ -4,12 +4,24 @@ figures, wording, verdicts, ranks, the benchmark, the summary counts and missing
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
+
+import pytest
 
 from generator.metrics import AHEAD, BEHIND, MET, IndicatorMetrics, region_metrics
 from generator.model import Indicator, Kind, Region, TargetType
 from generator.narrative import NarrativeRenderer, judge
-from generator.narrative.views import IndicatorView, RenderContext, Summary
+from generator.narrative.views import (
+    FROM_ZERO,
+    PERCENT,
+    POINTS,
+    IndicatorView,
+    RenderContext,
+    Summary,
+    YearOnYear,
+)
 from tests.narrative.narrative_support import CFG, dataset, render
 
 # --- views with hand-made figures ------------------------------------------------------------
@@ -78,6 +90,35 @@ def test_about_puts_yu_only_after_a_rounded_number():
     assert _view(TRAINED, value=500).about == "500"
 
 
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@pytest.mark.parametrize("ind,old,new,expected,phrase", [
+    (TRAINED, 100, 112.5, YearOnYear(judge.UP, PERCENT, "12.5%"), "同比增长12.5%"),
+    (TRAINED, 100, 96.9, YearOnYear(judge.DOWN, PERCENT, "3.1%"), "同比下降3.1%"),
+    (TRAINED, 100, 100.01, YearOnYear(judge.FLAT_DIR, PERCENT, "0%"), "与上年基本持平"),
+    (SHARE, 63.5, 67.2, YearOnYear(judge.UP, POINTS, "3.7个百分点"), "同比提高3.7个百分点"),
+    (SHARE, 67.2, 63.5, YearOnYear(judge.DOWN, POINTS, "3.7个百分点"), "同比下降3.7个百分点"),
+    (SHARE, 63.5, 63.52, YearOnYear(judge.FLAT_DIR, POINTS, "0个百分点"), "与上年基本持平"),
+    (TRAINED, 0, 5, YearOnYear(judge.UP, FROM_ZERO, "5名"), "同比增加5名"),
+    (TRAINED, 0, 0, YearOnYear(judge.FLAT_DIR, FROM_ZERO, ""), "与上年基本持平"),
+])
+def test_year_on_year_is_decided_by_the_view_and_worded_by_the_macro(ind, old, new, expected,
+                                                                     phrase, tmp_path):
+    view = _view(ind, value=new, prev=old)
+    assert view.year_on_year == expected
+    assert view.year_on_year.direction == view.trend   # the 同比 words and x.rising/x.falling agree
+    shutil.copy(TEMPLATES / "_macros.md.j2", tmp_path)
+    (tmp_path / "t.md.j2").write_text('{% import "_macros.md.j2" as m %}{{ m.yoy(x) }}',
+                                      encoding="utf-8")
+    assert NarrativeRenderer(tmp_path).env.get_template("t.md.j2").render(x=view) == phrase
+
+
+def test_year_on_year_without_last_year_is_a_marker():
+    change = _view(TRAINED, value=5, prev=None).year_on_year
+    assert change.direction is None and change.marker == "`【待补：轮训人数】`"
+
+
 def test_summary_counts_from_one_set_and_lists_floors_first():
     def make(code, tt, status, rate, target=100):
         ind = Indicator(code, code, "%" if tt is TargetType.ANNUAL else "人",
@@ -103,9 +144,10 @@ def test_summary_counts_from_one_set_and_lists_floors_first():
 
 def test_views_format_figures_and_wording(tmp_path):
     body = ("{{ t.we }}举办{{ v.classes }}期，累计{{ v.classes.cum }}期，完成{{ v.classes.rate }}，"
-            "{{ v.classes.status }}；占比{{ v.share }}，{{ v.share.yoy }}，目标{{ v.share.target }}；"
+            "{{ v.classes.status }}；占比{{ v.share }}，{{ m.yoy(v.share) }}，目标{{ v.share.target }}；"
             "打造“{{ v.name }}高地”；时序进度{{ time_progress }}。\n")
-    n = render(tmp_path, body)
+    shutil.copy(TEMPLATES / "_macros.md.j2", tmp_path)
+    n = render(tmp_path, '{% import "_macros.md.j2" as m %}' + body)
     assert n.text.strip() == ("我市举办10期，累计27期，完成54%，滞后；占比72%，同比提高4个百分点，"
                               "目标70%；打造“绿色*智造高地”；时序进度60%。")
     assert n.missing == []
