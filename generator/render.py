@@ -125,6 +125,9 @@ def _compose_and_render(task: Task) -> Outcome:
         return Outcome(task.region, error=exc.message)
 
 
+WORKER_NICENESS = 5
+
+
 @dataclass(frozen=True)
 class Setup:
     """What a worker can prepare before the data are read: the templates to compile and where
@@ -155,6 +158,10 @@ def _worker_init(setup: Setup | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if hasattr(os, "nice"):
+        # Started before the data are read, the workers must not slow the main process down:
+        # they warm up on what CPU it leaves (and need not finish when nothing is to be done).
+        os.nice(WORKER_NICENESS)
     _warm_up(setup)
 
 
