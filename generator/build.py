@@ -87,10 +87,13 @@ class Written:
 
 
 def load_data(cfg: ReportConfig, lenient: bool = False) -> Dataset:
+    """The checked dataset; files unchanged since the last run come from the output folder's
+    data cache (output/.reportgen/data/), with the same result and messages."""
     from .data import load_dataset
+    from .output import DataCache
 
     return load_dataset(cfg.catalog, cfg.regions, cfg.values, cfg.data_options,
-                        display_root=cfg.root, lenient=lenient)
+                        display_root=cfg.root, lenient=lenient, cache=DataCache(cfg.output))
 
 
 def select_regions(ds: Dataset, names: list[str] | None, all_regions: bool) -> list[Region]:

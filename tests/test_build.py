@@ -1,10 +1,14 @@
-"""Building reports (generator/build.py): gathering writes nothing, regions are chosen by name,
-and a build composes again only the regions whose inputs changed."""
+"""Building reports (generator/build.py): gathering writes nothing but the data cache, the
+data come from that cache when unchanged, regions are chosen by name, and a build composes
+again only the regions whose inputs changed."""
 
 import pytest
 
-from generator.build import gather, select_regions
+from generator.build import gather, load_data, select_regions
+from generator.config import load_config
+from generator.data import cache as data_cache
 from generator.errors import DataError
+from generator.output import DataCache
 from tests.sample import copy_sample
 
 
@@ -14,10 +18,13 @@ def city(tmp_path_factory):
 
 
 def _files(root):
-    return sorted(p.relative_to(root) for p in root.rglob("*"))
+    """Every file under root but the data cache's (output/.reportgen/data/)."""
+    cache = DataCache(root / "output").folder
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and cache not in p.parents)
 
 
 def test_gather_computes_every_region_and_writes_nothing(city):
+    """Nothing but the data cache, which the next gather (or check) reads instead of the files."""
     before = _files(city)
     job = gather(city / "report.yaml", all_regions=True)
     assert [r.region.name for r in job.reports] == ["临江市", "江城区", "东湖区", "西山区", "临川县",
@@ -254,3 +261,21 @@ def test_workers_write_the_same_documents_as_one_process(tmp_path):
     assert len(docs) == 9
     for doc in docs:
         assert doc.read_bytes() == (two / doc.relative_to(one)).read_bytes(), doc.name
+
+
+def test_load_data_reads_only_the_files_changed_since_the_last_load(tmp_path, monkeypatch):
+    root = copy_sample(tmp_path / "city")
+    cfg = load_config(root / "report.yaml")
+    first = load_data(cfg)
+    entries = sorted(DataCache(cfg.output).folder.iterdir())
+    assert len(entries) == 4   # catalog, regions, values workbook, text materials: one each
+
+    reads: list[str] = []
+    real = data_cache.read_sheets
+    monkeypatch.setattr(data_cache, "read_sheets",
+                        lambda path, *a, **k: reads.append(path.name) or real(path, *a, **k))
+    assert load_data(cfg) == first and reads == []
+    regions = root / "data" / "地区.csv"
+    regions.write_text(regions.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert load_data(cfg) == first and reads == ["地区.csv"]
+    assert sorted(DataCache(cfg.output).folder.iterdir()) == entries  # replaced, not added

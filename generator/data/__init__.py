@@ -10,27 +10,29 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..model import DataOptions, Dataset, Problem, ValueSource
+from .cache import SheetCache, read_cached
 from .catalog import load_catalog
 from .headers import map_sheet
 from .numeric import parse_number
 from .regions import load_regions
 from .report import count as count_problems
 from .report import display_width, format_problems
-from .tables import display_name, read_sheets, read_table, resolve
+from .tables import display_name, read_table, resolve
 from .validate import cross_check, derive_city_sums
 from .values import FIELDS as VALUE_FIELDS
 from .values import WHAT as VALUES_WHAT
 from .values import load_values
 
 __all__ = ["load_dataset", "format_problems", "count_problems", "parse_number", "read_table",
-           "display_width"]
+           "display_width", "SheetCache"]
 
 # More than this many rows in the message would scroll the first ones out of sight.
 MAX_LISTED = 100
 
 
 def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], options: DataOptions,
-                 display_root: Path | None = None, lenient: bool = False) -> Dataset:
+                 display_root: Path | None = None, lenient: bool = False,
+                 cache: SheetCache | None = None) -> Dataset:
     """The validated dataset; raises DataError listing every error and warning of every file.
 
     Relative paths are taken from `display_root` (the config's folder), and file names in
@@ -39,10 +41,12 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
     agree with the city) do not raise: the bad rows are left out and the errors are returned
     in `Dataset.failed` by region, so the other regions can still be built (--keep-going).
     Errors of the catalog, the regions file or an unreadable file always raise.
+    With a `cache` (see data.cache), a file whose bytes are unchanged is not parsed again;
+    the result and every message are the same either way.
     """
     problems: list[Problem] = []
-    cat = _load_first_sheet(catalog, display_root, load_catalog, problems)
-    reg = _load_first_sheet(regions, display_root, load_regions, problems)
+    cat = _load_first_sheet(catalog, display_root, load_catalog, problems, cache)
+    reg = _load_first_sheet(regions, display_root, load_regions, problems, cache)
 
     tables = []
     if not values:
@@ -51,7 +55,7 @@ def load_dataset(catalog: Path, regions: Path, values: list[ValueSource], option
     for source in values:
         path = resolve(source.path, display_root)
         file = display_name(path, display_root)
-        sheets, found = read_sheets(path, file, tuple(source.sheets))
+        sheets, found = read_cached(path, file, tuple(source.sheets), cache=cache)
         problems += found
         for sheet in sheets:
             table, found = map_sheet(sheet, file, VALUE_FIELDS, VALUES_WHAT,
@@ -95,11 +99,12 @@ def summary(problems: list[Problem]) -> str:
     return head + "\n\n" + format_problems(problems, limit=MAX_LISTED)
 
 
-def _load_first_sheet(path: Path, root: Path | None, loader, problems: list[Problem]):
+def _load_first_sheet(path: Path, root: Path | None, loader, problems: list[Problem],
+                      cache: SheetCache | None = None):
     """Read the first sheet of a catalog or region file with `loader`; None if unreadable."""
     full = resolve(path, root)
     file = display_name(full, root)
-    sheets, found = read_sheets(full, file, first_only=True)
+    sheets, found = read_cached(full, file, first_only=True, cache=cache)
     problems += found
     if not sheets:
         return None

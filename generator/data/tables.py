@@ -50,11 +50,14 @@ def resolve(path: str | Path, root: Path | None) -> Path:
 
 
 def read_sheets(path: Path, file: str, sheets: tuple[str, ...] = (),
-                first_only: bool = False) -> tuple[list[Sheet], list[Problem]]:
+                first_only: bool = False,
+                content: bytes | None = None) -> tuple[list[Sheet], list[Problem]]:
     """All requested sheets of a file, or the problems that prevent reading it.
 
     `sheets` empty means every sheet; `first_only` reads just the first sheet (catalog,
-    regions). A CSV file is one sheet named None and ignores `sheets`.
+    regions). A CSV file is one sheet named None and ignores `sheets`. `content`, when
+    given, is the file's bytes already read (and hashed, by the cache): they are parsed
+    instead of reading the file again, so what is cached is what was hashed.
     """
     where = Location(file)
     if not path.exists():
@@ -65,9 +68,10 @@ def read_sheets(path: Path, file: str, sheets: tuple[str, ...] = (),
                             "请在配置文件中填写文件夹里具体的 .xlsx 或 .csv 文件名")]
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        return _read_xlsx(path, file, sheets, first_only)
+        return _read_xlsx(path if content is None else io.BytesIO(content), file, sheets,
+                          first_only)
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path, file)
+        return _read_csv(path, file, content)
     if suffix == ".xls":
         return [], [Problem(where, f"「{file}」是旧版 Excel 格式（.xls），本工具无法读取",
                             SAVE_AS_HINT)]
@@ -97,7 +101,7 @@ def _clean(value):
     return value
 
 
-def _read_xlsx(path: Path, file: str, wanted: tuple[str, ...],
+def _read_xlsx(path: Path | io.BytesIO, file: str, wanted: tuple[str, ...],
                first_only: bool) -> tuple[list[Sheet], list[Problem]]:
     import openpyxl  # lazy: ~150 ms, and a CSV-only setup never needs it
 
@@ -170,10 +174,11 @@ def _xlsx_rows(ws):
         yield number, tuple(values)
 
 
-def _read_csv(path: Path, file: str) -> tuple[list[Sheet], list[Problem]]:
+def _read_csv(path: Path, file: str,
+              content: bytes | None = None) -> tuple[list[Sheet], list[Problem]]:
     where = Location(file)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if content is None else content
     except PermissionError:
         return [], [Problem(where, f"无法打开「{file}」：文件被占用或没有读取权限",
                             "请先在 Excel 中关闭这个文件，然后重试")]

@@ -4,15 +4,17 @@ Owns where every file a build writes goes and how it gets there whole (files.py)
 of what was written and from what (manifest.py: the manifest, the snapshots, the program's
 fingerprint), and what a rebuild says about itself (regen.py: the content hash that lets a
 build skip an unchanged document, the 修订说明, the tracked-changes blocks, committing a
-document with its manifest entry and snapshot; revisions.py: the comparisons they are made of).
+document with its manifest entry and snapshot; revisions.py: the comparisons they are made of),
+and the data stage's cache of the files it read (cache.py: output/.reportgen/data/).
 
 Must not import python-docx: the redline document is laid out by the layout stage, through
-generator.render. The names other modules use are re-exported here from files.py and
-manifest.py; regen.py (which reads the narrative) and revisions.py are imported directly.
+generator.render. The names other modules use are re-exported here from files.py,
+manifest.py and cache.py; regen.py (which reads the narrative) and revisions.py are imported directly.
 """
 
 from __future__ import annotations
 
+from .cache import DataCache, data_cache
 from .files import (
     HISTORY,
     MANIFEST,
@@ -42,7 +44,8 @@ from .files import (
 from .manifest import Manifest, load_snapshot, program_fingerprint, save_snapshot
 
 __all__ = [
-    "HISTORY", "MANIFEST", "STATE", "TEMP_PREFIX", "Manifest", "TemplateCache", "atomic_write", "chart_cache", "check_targets",
+    "HISTORY", "MANIFEST", "STATE", "TEMP_PREFIX", "DataCache", "Manifest", "TemplateCache",
+    "atomic_write", "chart_cache", "check_targets", "data_cache",
     "commit_temp", "discard_temp", "file_mode", "file_sha256", "interrupts_held",
     "load_snapshot", "notes_path", "output_path", "program_fingerprint", "protect_edits",
     "redline_path", "remove_temps", "safe_name", "save_snapshot", "set_owner", "sha256",

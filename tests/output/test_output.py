@@ -7,12 +7,12 @@ import subprocess
 import sys
 
 import generator.output as output
-from generator.output import files, manifest
+from generator.output import cache, files, manifest
 
 
 def test_the_package_re_exports_its_modules_names_unchanged():
     for name in output.__all__:
-        home = files if hasattr(files, name) else manifest
+        home = files if hasattr(files, name) else cache if hasattr(cache, name) else manifest
         assert getattr(output, name) is getattr(home, name), name
     assert output.atomic_write is files.atomic_write
     assert output.Manifest is manifest.Manifest
