@@ -1,8 +1,9 @@
 """Warm in-process time of one region's report, stage by stage, through the library's public
 functions (the same steps as `build.gather` and `build.write`, one region, no worker pool).
 
-The first run pays the imports and is thrown away; the chart cache of the process is cleared
-before every run, so each run draws its charts.
+The first run pays the imports and the compiling of the templates and is thrown away (a warm
+process keeps its compiled templates: narrative.renderer_for); the chart cache of the
+process is cleared before every run, so each run draws its charts.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def one_report(config_path: Path, out: Path) -> dict[str, float]:
     from generator.blocks import Figure
     from generator.exhibits import charts
     from generator.metrics import MetricsBatch
-    from generator.narrative import NarrativeRenderer
+    from generator.narrative import renderer_for
 
     clock = time.perf_counter
     times: dict[str, float] = {}
@@ -31,7 +32,7 @@ def one_report(config_path: Path, out: Path) -> dict[str, float]:
                          month=cfg.progress_month)
     m = batch.region(ds.city.name)
     t2 = clock()
-    text = NarrativeRenderer(cfg.templates).render(cfg, m, len(ds.children(ds.city.name)))
+    text = renderer_for(cfg.templates).render(cfg, m, len(ds.children(ds.city.name)))
     meta = build.document_meta(cfg, ds.city, text)
     t3 = clock()
     charts.clear_cache()
