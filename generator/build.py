@@ -211,27 +211,34 @@ def region_report(prep: Prepared, renderer: NarrativeRenderer, name: str) -> Reg
 
 def gather(config_path: Path | str, regions: list[str] | None = None, *,
            all_regions: bool = False, cfg: ReportConfig | None = None,
-           keep_going: bool = False) -> Job:
-    """Validate and compose every requested region in this process; writes nothing (for
-    `check`, the workbench's overview and the tests; `build` composes in its workers).
+           keep_going: bool = False, known=None) -> Job:
+    """Validate and compose every requested region in this process; writes nothing but the
+    data cache (for `check`, the workbench's overview and the tests; `build` composes in its
+    workers).
+
+    `known(path)` (optional) gives what an earlier run recorded of a document (a
+    DocumentKeys): a region whose inputs key is still the recorded one is not composed again,
+    and its 【待补】 items are the recorded ones (`Job.known_missing`).
 
     Problems of every region are collected first. Without `keep_going` any of them fails the
     whole batch (one error naming them all); with it, the failed regions are listed in
     `Job.failures` and the others go on.
     """
     prep = prepare(config_path, regions, all_regions=all_regions, cfg=cfg, keep_going=keep_going)
-    renderer = renderer_for(prep.cfg.templates)
-    reports: list[RegionReport] = []
-    failures = dict(prep.failures)
+    job = Job(prep.cfg, prep.ds, [], dict(prep.failures))
     for region in prep.buildable():
+        recorded = known(prep.paths[region.name]) if known is not None else None
+        if recorded is not None and region_key(prep, region.name, recorded.reads) == recorded.inputs:
+            job.known_missing[region.name] = [Missing(**m) for m in recorded.missing]
+            continue
         try:
-            reports.append(region_report(prep, renderer, region.name))
+            job.reports.append(region_report(prep, renderer_for(prep.cfg.templates), region.name))
         except ReportError as exc:
-            failures[region.name] = exc.message
-    failures = {r.name: failures[r.name] for r in prep.regions if r.name in failures}
-    if failures and not keep_going:
-        raise ReportError(failure_message(failures, len(prep.regions)))
-    return Job(prep.cfg, prep.ds, reports, failures)
+            job.failures[region.name] = exc.message
+    job.failures = {r.name: job.failures[r.name] for r in prep.regions if r.name in job.failures}
+    if job.failures and not keep_going:
+        raise ReportError(failure_message(job.failures, len(prep.regions)))
+    return job
 
 
 def failure_message(failures: dict[str, str], total: int) -> str:
@@ -290,9 +297,9 @@ def region_keys(prep: Prepared, manifest: Manifest) -> dict[str, str]:
     prep.shared_inputs = shared_inputs(prep.cfg, prep.ds, prep.peers_n)  # before the workers get prep
     keys = {}
     for region in prep.buildable():
-        reads = manifest.reads(prep.paths[region.name])
-        if reads is not None:
-            keys[region.name] = region_key(prep, region.name, reads)
+        recorded = manifest.keys(prep.paths[region.name])
+        if recorded is not None:
+            keys[region.name] = region_key(prep, region.name, recorded.reads)
     return keys
 
 

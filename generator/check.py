@@ -1,4 +1,7 @@
-"""`reportgen check`: config, data and templates of every region, problems listed at once."""
+"""`reportgen check`: config, data and templates of every region, problems listed at once.
+
+A region whose inputs key (build.region_key) is the one the last build or check recorded is
+not composed again: it would render as it did then (see docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ def run_check(config_path, echo) -> bool:
     from .data import count_problems, format_problems
 
     cfg = load_config(config_path)
+    known, record = _known(cfg.output)
     try:
-        job = gather(config_path, all_regions=True, cfg=cfg)
+        job = gather(config_path, all_regions=True, cfg=cfg, known=known)
     except DataError as exc:
         if not exc.problems:
             raise
@@ -21,6 +25,7 @@ def run_check(config_path, echo) -> bool:
         echo(format_problems(exc.problems))
         echo(f"\n发现 {errors} 个错误、{warnings} 个警告。请按“处理建议”修改数据后重新运行 reportgen check。")
         return False
+    _remember(record, job)
     ds = job.ds
     ds.warnings[:0] = _target_warnings(ds)  # about the setup: before the per-value warnings
     if ds.warnings:
@@ -29,7 +34,7 @@ def run_check(config_path, echo) -> bool:
     n_values = len(ds.values)
     missing = job.missing
     echo(f"检查通过：{len(ds.indicators)} 个指标、{len(ds.regions)} 个地区、{n_values} 条数据，"
-         f"{len(job.reports)} 份报告的模板均可正常生成。")
+         f"{len(job.reports) + len(job.known_missing)} 份报告的模板均可正常生成。")
     if ds.warnings:
         echo(f"有 {len(ds.warnings)} 个警告，请核实上表中的数值。")
     if missing:
@@ -37,6 +42,35 @@ def run_check(config_path, echo) -> bool:
         for m in missing:
             echo(f"  - {m}")
     return True
+
+
+def _known(output):
+    """What the last build (the manifest) or the last check recorded of each document: a
+    region whose inputs key has not changed since renders as it did, so it is not composed
+    again (build.gather's `known`). A manifest that cannot be read just means no help."""
+    from .errors import OutputError
+    from .output import CheckRecord, Manifest
+
+    record = CheckRecord.load(output)
+    try:
+        manifest = Manifest.load(output)
+    except OutputError:
+        manifest = Manifest(output, {})
+
+    def known(path):
+        return record.keys(path) or manifest.keys(path)
+    return known, record
+
+
+def _remember(record, job) -> None:
+    """Record the regions this check composed, for the next one."""
+    from .output.manifest import DocumentKeys
+
+    for r in job.reports:
+        record.record(r.path, DocumentKeys(r.inputs, missing=r.missing,
+                                           reads=sorted(r.narrative.reads)))
+    if job.reports:
+        record.save()
 
 
 def _target_warnings(ds) -> list:

@@ -33,3 +33,46 @@ def test_a_broken_value_fails_and_is_named(tmp_path):
     assert "检查通过" not in out
     assert "发现 1 个错误" in out and "一百二" in out
     assert f"第{line}行「数值」列" in out          # where to fix it
+
+
+def test_a_second_check_composes_only_what_changed_and_says_the_same(tmp_path, monkeypatch):
+    import generator.build as build_module
+
+    city = copy_sample(tmp_path)
+    path = city / "data" / "指标数据.xlsx"
+    wb = load_workbook(path)
+    ws = wb["指标数据"]
+    [row] = [r[0].row for r in ws.iter_rows(min_row=2)
+             if (r[0].value, r[1].value, r[2].value) == ("青石县", 2025, "joint_meeting_depts")]
+    ws.delete_rows(row)                              # one value missing: listed as 待补
+    wb.save(path)
+    real, composed = build_module.region_report, []
+
+    def counting(prep, renderer, name):
+        composed.append(name)
+        return real(prep, renderer, name)
+    monkeypatch.setattr(build_module, "region_report", counting)
+    ok, first = _run(city / "report.yaml")
+    assert ok and len(composed) == 9 and "青石县2025年「联席会议成员单位数」" in first, first
+    composed.clear()
+    ok, again = _run(city / "report.yaml")
+    assert ok and composed == [] and again == first
+    template = city / "templates" / "40_closing.md.j2"   # any template: every region again
+    template.write_text(template.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
+    import pytest
+
+    from generator.errors import ReportError
+    with pytest.raises(ReportError) as caught:
+        _run(city / "report.yaml")
+    assert "40_closing.md.j2" in caught.value.message and len(composed) == 9
+
+
+def test_a_damaged_check_record_is_ignored(tmp_path):
+    city = copy_sample(tmp_path)
+    ok, first = _run(city / "report.yaml")
+    record = city / "output" / ".reportgen" / "checked.json"
+    assert record.is_file()
+    for damage in (b"", b"{not json", b'{"2025/x.docx": 3}', b"[1, 2]", b"{}"):
+        record.write_bytes(damage)
+        ok, again = _run(city / "report.yaml")
+        assert ok and again == first

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 import tests.corpus as corpus
 from generator.cli import main
 from generator.output import data_cache
+from generator.output.manifest import CHECKED
 from tests.sample import copy_sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,13 +48,15 @@ def built(tmp_path_factory):
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    """Hash of every file under `folder` but the data cache's (output/.reportgen/data/: what
-    reading each data file gave, rewritten when a data file changes, never a result)."""
+    """Hash of every file under `folder` but the caches: the data cache's (output/.reportgen/
+    data/: what reading each data file gave) and the check record (what the last check found
+    per document), both rewritten when their inputs change, never a result."""
     if not folder.exists():
         return {}
     cache = data_cache(folder)
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and cache not in p.parents}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and cache not in p.parents and p != folder / CHECKED}
 
 
 def test_corpus_size():

@@ -41,10 +41,10 @@ from .files import (
     template_cache,
     write_temp,
 )
-from .manifest import Manifest, load_snapshot, program_fingerprint, save_snapshot
+from .manifest import CheckRecord, Manifest, load_snapshot, program_fingerprint, save_snapshot
 
 __all__ = [
-    "HISTORY", "MANIFEST", "STATE", "TEMP_PREFIX", "DataCache", "Manifest", "TemplateCache",
+    "HISTORY", "MANIFEST", "STATE", "TEMP_PREFIX", "CheckRecord", "DataCache", "Manifest", "TemplateCache",
     "atomic_write", "chart_cache", "check_targets", "data_cache",
     "commit_temp", "discard_temp", "file_mode", "file_sha256", "interrupts_held",
     "load_snapshot", "notes_path", "output_path", "program_fingerprint", "protect_edits",

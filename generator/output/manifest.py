@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import OutputError
-from .files import MANIFEST, atomic_write, snapshot_path
+from .files import MANIFEST, STATE, atomic_write, snapshot_path
+
+CHECKED = f"{STATE}/checked.json"
 
 
 @dataclass(frozen=True)
@@ -102,14 +104,9 @@ class Manifest:
         found = entry.get("missing")
         return [m for m in found if isinstance(m, dict)] if isinstance(found, list) else []
 
-    def reads(self, path: Path) -> list[tuple[str, str]] | None:
-        """What the document's narrative read at its last build (None: not recorded)."""
-        found = (self.entries.get(self.key(path)) or {}).get("reads")
-        if not isinstance(found, list) or not all(
-                isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r)
-                for r in found):
-            return None
-        return [(r[0], r[1]) for r in found]
+    def keys(self, path: Path) -> DocumentKeys | None:
+        """What the last build recorded of the document's inputs (None: nothing usable)."""
+        return _keys(self.entries.get(self.key(path)))
 
     def pages(self, path: Path) -> int:
         pages = (self.entries.get(self.key(path)) or {}).get("pages")
@@ -129,6 +126,54 @@ class Manifest:
                 "values": self.values}
         atomic_write(self.folder / MANIFEST,
                      (json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _keys(entry) -> DocumentKeys | None:
+    """An entry's inputs key, what its narrative read and what it left 【待补】, if well formed."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("inputs"), str):
+        return None
+    reads, missing = entry.get("reads"), entry.get("missing")
+    if not isinstance(reads, list) or not isinstance(missing, list):
+        return None
+    if not all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r)
+               for r in reads) or not all(isinstance(m, dict) for m in missing):
+        return None
+    return DocumentKeys(entry["inputs"], missing=missing, reads=[(r[0], r[1]) for r in reads])
+
+
+@dataclass
+class CheckRecord:
+    """What `reportgen check` found at its last run, per document it would build
+    (output/.reportgen/checked.json): the inputs key, what the narrative read and what it
+    left 【待补】. A later check skips a region whose inputs key is unchanged, as a build
+    does. A record that cannot be read or written only costs time."""
+
+    folder: Path
+    entries: dict[str, dict]
+
+    @classmethod
+    def load(cls, folder: Path) -> CheckRecord:
+        try:
+            data = json.loads((Path(folder) / CHECKED).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        return cls(Path(folder), data if isinstance(data, dict) else {})
+
+    def _key(self, doc: Path) -> str:
+        return doc.relative_to(self.folder).as_posix()
+
+    def keys(self, doc: Path) -> DocumentKeys | None:
+        return _keys(self.entries.get(self._key(doc)))
+
+    def record(self, doc: Path, keys: DocumentKeys) -> None:
+        self.entries[self._key(doc)] = keys.plain()
+
+    def save(self) -> None:
+        body = json.dumps(dict(sorted(self.entries.items())), ensure_ascii=False, sort_keys=True)
+        try:
+            atomic_write(self.folder / CHECKED, body.encode("utf-8"), sync=False)
+        except OutputError:
+            pass
 
 
 def load_snapshot(folder: Path, doc: Path) -> dict | None:
