@@ -125,6 +125,67 @@ def _compose_and_render(task: Task) -> Outcome:
         return Outcome(task.region, error=exc.message)
 
 
+@dataclass(frozen=True)
+class Composed:
+    """The first stage of a region in a worker: its outcome so far (report and content hash,
+    or the error), whether it is to be laid out, and the charts (by cache key) to draw first."""
+
+    outcome: Outcome
+    lay_out: bool = False
+    draw: dict = field(default_factory=dict)
+
+
+def _compose(task: Task) -> Composed:
+    """Stage 1 in a worker: compose the region's report; say what must be drawn."""
+    from .exhibits.charts import to_draw
+    from .narrative import renderer_for
+    from .output.regen import content_hash
+
+    shared = _shared(task)
+    try:
+        renderer = renderer_for(shared.prepared.cfg.templates, shared.compiled)
+        report = shared.compose(shared.prepared, renderer, task.region)
+        content = content_hash(report, shared.layout)
+        outcome = Outcome(task.region, replace(report, metrics=None), content)
+        if content == task.previous or (shared.strict and report.missing):
+            return Composed(outcome)
+        if shared.chart_cache is None:   # no cache to draw into: the layout draws them
+            return Composed(outcome, True)
+        return Composed(outcome, True, to_draw(report.specs, shared.chart_cache))
+    except ReportError as exc:
+        return Composed(Outcome(task.region, error=exc.message))
+
+
+def _draw(job: tuple[Path, dict]) -> str | None:
+    """Stage 2 in a worker: draw charts into the chart cache; the error message, if any."""
+    from .exhibits.charts import render_charts
+
+    path, specs = job
+    shared = _shared(Task("", shared=path))
+    try:
+        render_charts(specs, cache_dir=shared.chart_cache)
+        return None
+    except ReportError as exc:
+        return exc.message
+
+
+def _lay_out(job: tuple[Path, Outcome]) -> Outcome:
+    """Stage 3 in a worker: lay the composed report out (its charts are in the cache now)."""
+    from .output import set_owner, sha256, write_temp
+
+    path, composed = job
+    shared = _shared(Task("", shared=path))
+    set_owner(shared.owner)
+    report = composed.report
+    try:
+        data, pages = render_document(report.narrative.blocks, report.meta, report.specs,
+                                      shared.layout, shared.chart_cache)
+        rendered = Rendered(write_temp(report.path, data), sha256(data), pages)
+        return replace(composed, rendered=rendered)
+    except ReportError as exc:
+        return Outcome(composed.region, error=exc.message)
+
+
 WORKER_NICENESS = 5
 
 
@@ -138,16 +199,16 @@ class Setup:
 
 
 def _warm_up(setup: Setup | None = None) -> None:
-    """Load the heavy libraries and the chart font, and compile the templates: each worker
-    does this when it starts, while the main process is still reading the data."""
+    """Compile the templates and load what every document needs (the Chinese numerals, the
+    document writer): each worker does this when it starts, while the main process is still
+    reading the data. matplotlib (a third of a second) is loaded by the first chart a worker
+    has to draw: a rebuild whose charts all come from the cache never loads it."""
     from . import fmt, layout
-    from .exhibits import charts
     from .narrative import renderer_for
 
     if setup is not None:
         renderer_for(setup.templates, setup.compiled).compile_all()
         fmt.chinese_ordinal(1)   # loads the Chinese numerals library
-    charts.warm_up()
     layout.warm_up()
 
 
@@ -253,31 +314,118 @@ class Pool:
         return self.shared_file
 
     def run(self, tasks: list[Task], progress=None) -> list[Outcome]:
-        """Compose and render every task (in the order given); the outcomes as they finish."""
+        """Compose and render every task; the outcomes in the order they finish.
+
+        In this process a region's stages run one after the other. With workers, each region
+        is three tasks (compose → draw its charts → lay out) scheduled as they become ready,
+        so that two workers share the work evenly however few the regions are."""
         if self.jobs > 1 and len(tasks) > 1 and self.executor is None:
             self.start(len(tasks))
-        outcomes: list[Outcome] = []
         if progress is not None and hasattr(progress, "start"):
             progress.start(len(tasks))
+        if self.executor is None or not tasks:
+            return self._run_here(tasks, progress)
+        self.used = True
+        stages = _Stages(self.executor, self._shared_file(), progress)
         try:
-            with _sigint_blocked():   # workers the executor may still create
-                if self.executor is not None and tasks:
-                    self.used = True
-                    shared = self._shared_file()
-                    results = self.executor.map(
-                        _compose_and_render, [replace(t, shared=shared) for t in tasks])
-                else:
-                    results = map(_compose_and_render, tasks)
-            for outcome in results:
+            return stages.run(tasks)
+        except BaseException:  # Ctrl-C or a crash: stop the workers, keep no temporary file
+            self.stop()
+            stages.discard()
+            raise
+
+    def _run_here(self, tasks: list[Task], progress) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        try:
+            for outcome in map(_compose_and_render, tasks):
                 outcomes.append(outcome)
                 if progress:
                     progress(outcome.region, outcome.error)
-        except BaseException:  # Ctrl-C or a crash: stop the workers, keep no temporary file
-            from .output import discard_temp
-
-            self.stop()
-            for outcome in outcomes:
-                if outcome.rendered is not None:
-                    discard_temp(outcome.rendered.temp)
+        except BaseException:
+            _discard(outcomes)
             raise
         return outcomes
+
+
+def _discard(outcomes) -> None:
+    from .output import discard_temp
+
+    for outcome in outcomes:
+        if outcome.rendered is not None:
+            discard_temp(outcome.rendered.temp)
+
+
+class _Stages:
+    """The three stages of every region on a pool of workers: a region's charts are drawn
+    once its report is composed (a chart two regions share, once), and it is laid out once
+    they are all in the chart cache."""
+
+    def __init__(self, executor, shared: Path, progress):
+        self.executor, self.shared, self.progress = executor, shared, progress
+        self.pending: dict = {}                       # future → (stage, region or chart key)
+        self.waiting: dict[str, tuple[Outcome, set]] = {}   # region → (composed, keys to draw)
+        self.drawing: dict[str, set[str]] = {}        # chart key → regions waiting for it
+        self.drawn: set[str] = set()
+        self.outcomes: list[Outcome] = []
+        self.handlers: dict[str, Callable] = {"compose": self._composed, "draw": self._drawn,
+                                              "lay_out": self._laid_out}
+
+    def submit(self, stage: str, fn, arg, tag: str) -> None:
+        with _sigint_blocked():   # workers the executor may still create
+            self.pending[self.executor.submit(fn, arg)] = (stage, tag)
+
+    def run(self, tasks: list[Task]) -> list[Outcome]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        for task in tasks:
+            self.submit("compose", _compose, replace(task, shared=self.shared), task.region)
+        while self.pending:
+            done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
+            for future in done:
+                stage, tag = self.pending.pop(future)
+                self.handlers[stage](tag, future.result())
+        return self.outcomes
+
+    def finish(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+        if self.progress:
+            self.progress(outcome.region, outcome.error)
+
+    def _composed(self, region: str, composed: Composed) -> None:
+        if not composed.lay_out:
+            self.finish(composed.outcome)
+            return
+        needed = set(composed.draw) - self.drawn
+        for key in needed:
+            if key not in self.drawing:
+                self.drawing[key] = set()
+                self.submit("draw", _draw, (self.shared, {key: composed.draw[key]}), key)
+            self.drawing[key].add(region)
+        self.waiting[region] = (composed.outcome, needed)
+        self._ready(region)
+
+    def _drawn(self, key: str, error: str | None) -> None:
+        for region in sorted(self.drawing.pop(key, set())):
+            if region not in self.waiting:
+                continue                               # failed already, by another chart
+            if error:
+                del self.waiting[region]
+                self.finish(Outcome(region, error=error))
+            else:
+                self.waiting[region][1].discard(key)
+                self._ready(region)
+        if not error:
+            self.drawn.add(key)
+
+    def _ready(self, region: str) -> None:
+        outcome, needed = self.waiting[region]
+        if not needed:
+            del self.waiting[region]
+            self.submit("lay_out", _lay_out, (self.shared, outcome), region)
+
+    def _laid_out(self, region: str, outcome: Outcome) -> None:
+        self.finish(outcome)
+
+    def discard(self) -> None:
+        """Remove the temporary files of what was laid out (after an interruption)."""
+        _discard(self.outcomes)

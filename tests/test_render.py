@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+import pytest
 from docx import Document
 
 from generator.build import gather
@@ -22,3 +23,38 @@ def test_the_city_report_renders_to_a_docx_of_more_than_twenty_pages(tmp_path):
     text = "".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert report.meta.title in text and report.meta.organ in text
     assert pages > 20
+
+
+FAILING: set[str] = set()      # chart cache keys that cannot be drawn (set before the fork)
+
+
+def drawing_fails(job):
+    """Stands in for render._draw in the workers (forked after monkeypatching)."""
+    import generator.render as render
+
+    path, specs = job
+    if set(specs) & FAILING:
+        return "图表「测试」中有字体无法显示的字符：“𠀀”。请在数据或配置中改用常用字后重新生成。"
+    return render.real_draw(job)
+
+
+def test_workers_compose_draw_and_lay_out_in_stages_and_a_chart_error_fails_its_regions(
+        tmp_path, monkeypatch):
+    import generator.render as render
+    from generator.build import build
+    from generator.errors import ReportError
+    from generator.exhibits.charts import cache_key
+
+    city = copy_sample(tmp_path / "city")
+    [qingshi] = gather(city / "report.yaml", ["青石县"]).reports
+    FAILING.clear()
+    FAILING.add(cache_key(qingshi.specs["structure"]))       # 青石县's own ring chart
+    monkeypatch.setattr(render, "real_draw", render._draw, raising=False)
+    monkeypatch.setattr(render, "_draw", drawing_fails)
+    with pytest.raises(ReportError) as caught:
+        build(city / "report.yaml", all_regions=True, jobs=2)
+    assert "【青石县】" in caught.value.message and "字体无法显示的字符" in caught.value.message
+    assert not list((city / "output").rglob("*.docx"))            # nothing written
+    job, written = build(city / "report.yaml", all_regions=True, jobs=2, keep_going=True)
+    assert list(job.failures) == ["青石县"]
+    assert len(written) == 8 and all(w.path.is_file() for w in written)

@@ -94,13 +94,27 @@ def render_chart(spec: ChartSpec) -> bytes:
     return png
 
 
-def render_charts(specs: dict[str, ChartSpec], cache_dir: Path | None = None) -> dict[str, bytes]:
-    """PNG bytes per chart name. Identical specs render once per process; with `cache_dir`,
-    images are also kept there as `<key>.png` across runs. All bad specs are reported at once."""
+def check_specs(specs: dict[str, ChartSpec]) -> None:
+    """Raise one LayoutError naming every spec that cannot be drawn."""
     problems = [p for spec in specs.values() for p in spec_problems(spec)]
     if problems:
         raise LayoutError("无法绘制图表：\n" + "\n".join(f"  - {p}" for p in problems)
                           + "\n请检查这些图表对应的指标数据后重新生成。", problems)
+
+
+def to_draw(specs: dict[str, ChartSpec], cache_dir: Path) -> dict[str, ChartSpec]:
+    """The specs (by cache key) whose images are neither in this process's memory nor whole
+    in `cache_dir`: what a build must draw before laying out (checked first: check_specs)."""
+    check_specs(specs)
+    wanted = {cache_key(spec): spec for spec in specs.values()}
+    return {key: spec for key, spec in wanted.items()
+            if key not in _MEMO and _read_cached(Path(cache_dir) / f"{key}.png") is None}
+
+
+def render_charts(specs: dict[str, ChartSpec], cache_dir: Path | None = None) -> dict[str, bytes]:
+    """PNG bytes per chart name. Identical specs render once per process; with `cache_dir`,
+    images are also kept there as `<key>.png` across runs. All bad specs are reported at once."""
+    check_specs(specs)
     cache = Path(cache_dir) if cache_dir is not None else None
     out: dict[str, bytes] = {}
     for name, spec in specs.items():
@@ -118,14 +132,6 @@ def render_charts(specs: dict[str, ChartSpec], cache_dir: Path | None = None) ->
         _MEMO[key] = png
         out[name] = png
     return out
-
-
-def warm_up() -> None:
-    """Import matplotlib and register the CJK font now (worker processes call this at start)."""
-    import matplotlib.backends.backend_agg  # noqa: F401
-    import matplotlib.figure  # noqa: F401
-
-    _font_family()
 
 
 def cache_key(spec: ChartSpec) -> str:

@@ -18,8 +18,9 @@ __all__ = ["Profile", "render_docx", "warm_up"]
 
 
 def warm_up() -> None:
-    """Import the document writer now (before worker processes are forked, so they inherit
-    it). python-docx itself is loaded lazily by the writer, at the first document."""
+    """Import the document writer and python-docx now (a worker process, at its start)."""
+    import docx  # noqa: F401
+
     import generator.layout.document  # noqa: F401
 
 

@@ -1,5 +1,5 @@
 """The layout package as a whole (generator/layout/__init__.py): the only package that imports
-python-docx, and only when a document is rendered; `warm_up` loads the document writer ahead."""
+python-docx, and only when a document is rendered or a worker warms up (`warm_up`)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ def test_importing_layout_does_not_import_docx():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_warm_up_imports_the_document_writer_and_the_package_exports_the_profile():
+def test_warm_up_imports_the_document_writer_and_python_docx_and_the_package_exports_the_profile():
     assert layout.Profile is Profile
     assert set(layout.__all__) == {"Profile", "render_docx", "warm_up"}
     code = ("import sys, generator.layout as l; "
             "assert 'generator.layout.document' not in sys.modules; l.warm_up(); "
-            "assert 'generator.layout.document' in sys.modules and 'lxml.etree' in sys.modules")
+            "assert 'generator.layout.document' in sys.modules and 'docx' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
