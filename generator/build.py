@@ -1,7 +1,14 @@
 """The orchestrator: config → data → metrics → narrative → exhibits → layout → output.
 
-`gather` does everything that can fail on bad input for every requested region before
-`write` creates a single file, so a bad county fails the batch with no document written.
+`build` reads the config, the data and the metrics once (`prepare`), decides from each
+region's inputs key which documents must be made again (`region_keys`), has the workers
+compose and lay them out (generator.render, `region_report` per region) into temporary
+files, and only when every region succeeded (or with --keep-going) puts them in place
+(`write`, with the output stage). `gather` composes every region in this process and writes
+nothing: a bad county fails the batch with no document written.
+
+Must not import click (the CLI's), python-docx or matplotlib (the layout's and the charts',
+loaded in the workers).
 """
 
 from __future__ import annotations

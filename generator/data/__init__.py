@@ -2,6 +2,9 @@
 
 `load_dataset` reads every file, collects every problem of every file in one pass, and
 either returns a `Dataset` (with warnings) or raises one `DataError` listing them all.
+
+Must not import python-docx, matplotlib or jinja2, nor the output stage: a cache of read
+files is handed in by the caller (`cache`, build.load_data).
 """
 
 from __future__ import annotations
