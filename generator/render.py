@@ -371,7 +371,12 @@ class _Stages:
                                               "lay_out": self._laid_out}
 
     def submit(self, stage: str, fn, arg, tag: str) -> None:
-        with _sigint_blocked():   # workers the executor may still create
+        """Submit with Ctrl-C held: interrupted inside the executor's locks, the cleanup that
+        follows (Pool.stop) would wait for them forever. Blocked too while workers may be
+        created, so that none starts with Python's default handler."""
+        from .output import interrupts_held
+
+        with interrupts_held(), _sigint_blocked():
             self.pending[self.executor.submit(fn, arg)] = (stage, tag)
 
     def run(self, tasks: list[Task]) -> list[Outcome]:

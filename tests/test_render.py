@@ -49,6 +49,9 @@ def test_workers_compose_draw_and_lay_out_in_stages_and_a_chart_error_fails_its_
     [qingshi] = gather(city / "report.yaml", ["青石县"]).reports
     FAILING.clear()
     FAILING.add(cache_key(qingshi.specs["structure"]))       # 青石县's own ring chart
+    from generator.exhibits import charts
+
+    charts.clear_cache()          # the workers inherit this process's drawn charts: none
     monkeypatch.setattr(render, "real_draw", render._draw, raising=False)
     monkeypatch.setattr(render, "_draw", drawing_fails)
     with pytest.raises(ReportError) as caught:
