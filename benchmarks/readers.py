@@ -3,16 +3,16 @@ Rust-backed reader, on the sample's workbook and on a 200,000-row values workboo
 
 Prints one table: the cold import time of each library (a fresh `python -c "import …"`, as the
 short-lived CLI pays it) and the wall time to get every cell of the sheets reportgen reads.
-"openpyxl, as read" is reportgen's own reader (`read_sheets`: cell objects, for the number
+"openpyxl, as read" is reportgen's openpyxl reader (`_read_xlsx_openpyxl`: cell objects, for the number
 format that turns 0.565 shown as 56.5% into 56.5); "openpyxl values_only" is the library's
 fastest path without number formats; calamine is `to_python(skip_empty_area=False)` (the
-grid from A1, so row and column numbers stay the sheet's own). The big workbook is written
+grid from A1, so row and column numbers stay the sheet's own); "reportgen fast path" is
+`read_sheets` as it is now: the xlsx_fast checks on the zip's XML, then calamine. The big workbook is written
 with openpyxl's write_only mode into a temporary folder and removed afterwards.
 
     python benchmarks/readers.py [--rows N] [--repeat N]
 
-python-calamine is not a dependency: install it into the venv first
-(`.venv/bin/pip install python-calamine`) or its rows print "not installed".
+Without python-calamine installed its rows print "not installed".
 """
 
 from __future__ import annotations
@@ -48,10 +48,22 @@ def import_time(module: str, repeat: int) -> float | None:
 
 
 def by_reportgen(path: Path) -> int:
+    from generator.data.tables import _read_xlsx_openpyxl
+
+    sheets, problems = _read_xlsx_openpyxl(path, path.name, (), False)
+    assert not problems, problems
+    return sum(len(cells) for sheet in sheets for _, cells in sheet.rows)
+
+
+def by_fast_path(path: Path) -> int:
+    """reportgen's `read_sheets` as it is: calamine after its checks (xlsx_fast), or openpyxl."""
+    from generator.data import xlsx_fast
     from generator.data.tables import read_sheets
 
+    before = xlsx_fast.PATHS_TAKEN["calamine"]
     sheets, problems = read_sheets(path, path.name)
     assert not problems, problems
+    assert xlsx_fast.PATHS_TAKEN["calamine"] == before + 1, "fell back to openpyxl"
     return sum(len(cells) for sheet in sheets for _, cells in sheet.rows)
 
 
@@ -79,7 +91,7 @@ def by_calamine(path: Path) -> int:
 
 
 READERS = {"openpyxl, as read": by_reportgen, "openpyxl values_only": by_values_only,
-           "calamine to_python": by_calamine}
+           "calamine to_python": by_calamine, "reportgen fast path (checks + calamine)": by_fast_path}
 
 
 def big_workbook(folder: Path, rows: int) -> Path:

@@ -59,6 +59,8 @@ def _assert_whole(path: Path) -> None:
         assert data.startswith(b"\x89PNG") and data.endswith(b"IEND\xaeB`\x82"), path
     elif path.suffix == ".txt":
         path.read_text(encoding="utf-8")
+    elif path.suffix == ".pickle" and path.parent.name == "data":
+        assert path.stat().st_size > 0, path  # a data cache entry (atomic_write, whole or absent)
     else:
         raise AssertionError(f"unexpected file {path}")
 

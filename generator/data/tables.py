@@ -103,6 +103,19 @@ def _clean(value):
 
 def _read_xlsx(path: Path | io.BytesIO, file: str, wanted: tuple[str, ...],
                first_only: bool) -> tuple[list[Sheet], list[Problem]]:
+    """python-calamine when its result is exactly openpyxl's (xlsx_fast), else openpyxl."""
+    from . import xlsx_fast
+
+    fast = xlsx_fast.read(path, file, wanted, first_only, _choose_sheets)
+    if fast is not None:
+        xlsx_fast.PATHS_TAKEN["calamine"] += 1
+        return fast
+    xlsx_fast.PATHS_TAKEN["openpyxl"] += 1
+    return _read_xlsx_openpyxl(path, file, wanted, first_only)
+
+
+def _read_xlsx_openpyxl(path: Path | io.BytesIO, file: str, wanted: tuple[str, ...],
+                        first_only: bool) -> tuple[list[Sheet], list[Problem]]:
     import openpyxl  # lazy: ~150 ms, and a CSV-only setup never needs it
 
     where = Location(file)
