@@ -135,7 +135,7 @@ def _interrupt_and_collect(proc: subprocess.Popen, lines: queue.Queue, *, after_
 @posix_only
 @pytest.mark.parametrize("after_line,delay,force", [
     (True, 0.0, True),      # while results come back
-    (True, 0.3, False),     # a little later, rebuilding only the counties
+    (True, 0.0, False),     # while results come back, rebuilding only the counties
     (False, 0.15, True),    # very early: while the program starts
     (False, 0.8, True),     # while the data are read and checked
 ])
