@@ -3,9 +3,10 @@
 Templates never compute a judgement. They ask an indicator view for a category (its pace
 against target, its direction year on year, its position among the county-level units) and
 choose their sentence by it; the few formulaic phrases that recur everywhere (the rank
-phrase, 多数/少数, the verdict clause) are worded here so that they read alike throughout.
+phrase, 多数/少数, the verdict clause) are macros in templates/_macros.md.j2, which word the
+categories decided here so that they read alike throughout.
 
-Everything here is pure: numbers and categories in, categories and short phrases out.
+Everything here is pure: numbers and categories in, categories out.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ FLAT = 0.05
 
 UP, DOWN, FLAT_DIR = "up", "down", "flat"
 
+# Positions among the county-level units; m.rank_phrase(x) words them (位居…首位 / 前列 /
+# 处于…中上游 / 中下游 / 在…排名靠后 / 排名末位).
 FIRST, TOP, UPPER, LOWER, BOTTOM, LAST = "first", "top", "upper", "lower", "bottom", "last"
 
 OK_STATUSES = (AHEAD, ON_TRACK, MET)
@@ -85,21 +88,6 @@ def strong(pos: str | None) -> bool:
 
 def weak(pos: str | None) -> bool:
     return pos in (BOTTOM, LAST)
-
-
-RANK_PHRASES = {
-    FIRST: "位居{where}首位",
-    TOP: "位居{where}前列",
-    UPPER: "处于{where}中上游",
-    LOWER: "处于{where}中下游",
-    BOTTOM: "在{where}排名靠后",
-    LAST: "在{where}排名末位",
-}
-
-
-def rank_phrase(pos: str | None, where: str) -> str:
-    """位居临江市前列 / 处于临江市中下游 …; empty when there is no rank."""
-    return RANK_PHRASES[pos].format(where=where) if pos else ""
 
 
 def share_word(part: int, whole: int) -> str:

@@ -89,6 +89,21 @@ class YearOnYear:
     marker: str = ""
 
 
+@dataclass(frozen=True)
+class Placing:
+    """Where a county-level unit ranks among its peers, decided here and worded by the
+    templates (`m.rank_phrase(x)`).
+
+    `position` is judge.FIRST / TOP / UPPER / LOWER / BOTTOM / LAST, `where` the city they
+    belong to ('临江市'); without a rank, `position` is None and `marker` is the 【待补】
+    marker to print instead.
+    """
+
+    position: str | None
+    where: str
+    marker: str = ""
+
+
 def marker(name: str) -> str:
     """The text of a 【待补】 placeholder."""
     return f"【待补：{name}】"
@@ -374,11 +389,13 @@ class IndicatorView:
     weak = property(lambda self: judge.weak(self.position))
 
     @property
-    def rank_phrase(self) -> str:
-        """位居临江市前列 / 处于临江市中下游 / 在临江市排名末位."""
-        if self.position is None:
-            return self._missing()
-        return judge.rank_phrase(self.position, self._ctx.city_word)
+    def placing(self) -> Placing:
+        """The position among the units as data; `m.rank_phrase(x)` in _macros.md.j2 words it
+        (位居临江市前列 / 处于临江市中下游 / 在临江市排名末位)."""
+        position = self.position
+        if position is None:
+            return Placing(None, self._ctx.city_word, self._missing())
+        return Placing(position, self._ctx.city_word)
 
     # -- facts for text indicators and approximate counts --------------------------------
     @property

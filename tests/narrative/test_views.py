@@ -18,6 +18,7 @@ from generator.narrative.views import (
     PERCENT,
     POINTS,
     IndicatorView,
+    Placing,
     RenderContext,
     Summary,
     YearOnYear,
@@ -25,6 +26,8 @@ from generator.narrative.views import (
 from tests.narrative.narrative_support import CFG, dataset, render
 
 # --- views with hand-made figures ------------------------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 SHARE = Indicator("share", "理论课程占比", "%", Kind.PERCENT, 1, 70, TargetType.ANNUAL)
 TRAINED = Indicator("trained", "轮训人数", "名", Kind.COUNT, 0, 3000, TargetType.CUMULATIVE)
@@ -37,6 +40,15 @@ def _view(ind, region=COUNTY, progress=58.3, **m):
     ctx = RenderContext(metrics, plan_end=2027)
     im = IndicatorMetrics(ind, m.pop("by_year", {}), 2025, **m)
     return IndicatorView(im, ctx)
+
+
+def _macro(tmp_path, call, **context):
+    """What a macro of templates/_macros.md.j2 prints, rendered through the project's
+    environment: `_macro(tmp_path, "m.yoy(x)", x=view)`."""
+    shutil.copy(TEMPLATES / "_macros.md.j2", tmp_path)
+    (tmp_path / "t.md.j2").write_text('{% import "_macros.md.j2" as m %}{{ ' + call + ' }}',
+                                      encoding="utf-8")
+    return NarrativeRenderer(tmp_path).env.get_template("t.md.j2").render(**context)
 
 
 def test_missed_floor_is_behind_not_sound_and_worded_as_a_shortfall():
@@ -67,12 +79,30 @@ def test_cumulative_verdicts_and_what_is_left():
     assert done.remaining == "" and done.per_year_needed == ""
 
 
-def test_rank_phrase_names_the_city():
+@pytest.mark.parametrize("rank,position,phrase", [
+    (1, judge.FIRST, "位居临江市首位"), (2, judge.TOP, "位居临江市前列"),
+    (4, judge.UPPER, "处于临江市中上游"), (5, judge.LOWER, "处于临江市中下游"),
+    (6, judge.BOTTOM, "在临江市排名靠后"), (8, judge.LAST, "在临江市排名末位"),
+])
+def test_placing_is_decided_by_the_view_and_worded_by_the_macro(rank, position, phrase,
+                                                                 tmp_path):
+    view = _view(SHARE, value=60.0, rank=rank, peers=8)
+    assert view.placing == Placing(position, "临江市")
+    assert view.placing.position == view.position
+    assert _macro(tmp_path, "m.rank_phrase(x)", x=view) == phrase
+
+
+def test_placing_without_a_rank_is_a_marker(tmp_path):
+    view = _view(SHARE, value=60.0, rank=None, peers=8)
+    assert view.placing == Placing(None, "临江市", "`【待补：理论课程占比】`")
+    assert _macro(tmp_path, "m.rank_phrase(x)", x=view) == "`【待补：理论课程占比】`"
+
+
+def test_strong_and_weak_follow_the_position():
     last = _view(SHARE, value=60.0, rank=8, peers=8)
-    assert last.position == judge.LAST and last.weak
-    assert last.rank_phrase == "在临江市排名末位"
+    assert last.position == judge.LAST and last.weak and not last.strong
     first = _view(SHARE, value=80.0, rank=1, peers=8)
-    assert first.rank_phrase == "位居临江市首位" and first.strong and not first.weak
+    assert first.strong and not first.weak
 
 
 def test_benchmark_is_the_city_value_with_one_label():
@@ -90,8 +120,6 @@ def test_about_puts_yu_only_after_a_rounded_number():
     assert _view(TRAINED, value=500).about == "500"
 
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
 
 @pytest.mark.parametrize("ind,old,new,expected,phrase", [
     (TRAINED, 100, 112.5, YearOnYear(judge.UP, PERCENT, "12.5%"), "同比增长12.5%"),
@@ -108,10 +136,7 @@ def test_year_on_year_is_decided_by_the_view_and_worded_by_the_macro(ind, old, n
     view = _view(ind, value=new, prev=old)
     assert view.year_on_year == expected
     assert view.year_on_year.direction == view.trend   # the 同比 words and x.rising/x.falling agree
-    shutil.copy(TEMPLATES / "_macros.md.j2", tmp_path)
-    (tmp_path / "t.md.j2").write_text('{% import "_macros.md.j2" as m %}{{ m.yoy(x) }}',
-                                      encoding="utf-8")
-    assert NarrativeRenderer(tmp_path).env.get_template("t.md.j2").render(x=view) == phrase
+    assert _macro(tmp_path, "m.yoy(x)", x=view) == phrase
 
 
 def test_year_on_year_without_last_year_is_a_marker():
