@@ -26,6 +26,10 @@ UP, DOWN, FLAT_DIR = "up", "down", "flat"
 # 处于…中上游 / 中下游 / 在…排名靠后 / 排名末位).
 FIRST, TOP, UPPER, LOWER, BOTTOM, LAST = "first", "top", "upper", "lower", "bottom", "last"
 
+# How a figure stands against a level (the benchmark, or its requirement): above it, level
+# with it (equal as printed, or met without a margin), below it.
+ABOVE, LEVEL, BELOW = "above", "level", "below"
+
 OK_STATUSES = (AHEAD, ON_TRACK, MET)
 
 # Units whose best and worst completion (percent of target) lie further apart than this many

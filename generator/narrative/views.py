@@ -104,6 +104,23 @@ class Placing:
     marker: str = ""
 
 
+@dataclass(frozen=True)
+class AgainstBenchmark:
+    """This year's value against the benchmark (the city's own figure), decided here and
+    worded by the templates (`m.vs_benchmark(x)`).
+
+    `relation` is judge.ABOVE / BELOW / LEVEL (level when the printed difference is 0),
+    `amount` the difference as printed with its unit ('3个百分点', '2.4学时'; '' when level),
+    `label` the benchmark's name ('临江市平均'); without this year's value or the benchmark,
+    `relation` is None and `marker` is the 【待补】 marker to print instead.
+    """
+
+    relation: str | None
+    amount: str
+    label: str
+    marker: str = ""
+
+
 def marker(name: str) -> str:
     """The text of a 【待补】 placeholder."""
     return f"【待补：{name}】"
@@ -232,17 +249,19 @@ class IndicatorView:
         return self._fmt(self._m.city)
 
     @property
-    def vs_benchmark(self) -> str:
-        """高于临江市平均水平2.4学时 / 与临江市平均水平持平."""
+    def against_benchmark(self) -> AgainstBenchmark:
+        """This year's value against the benchmark as data, compared as printed;
+        `m.vs_benchmark(x)` in _macros.md.j2 words it (高于临江市平均水平2.4学时 /
+        与临江市平均水平持平)."""
         value, bench = self._m.value, self._m.city
-        if not isinstance(value, (int, float)) or not isinstance(bench, (int, float)):
-            return self._missing()
-        diff = self._shown(value) - self._shown(bench)
         label = self._ctx.benchmark_label
+        if not isinstance(value, (int, float)) or not isinstance(bench, (int, float)):
+            return AgainstBenchmark(None, "", label, self._missing())
+        diff = self._shown(value) - self._shown(bench)
         if fmt.round_half_up(abs(diff), self._diff_decimals) == 0:
-            return f"与{label}水平持平"
-        word = "高于" if diff > 0 else "低于"
-        return f"{word}{label}水平{self._diff_text(diff)}"
+            return AgainstBenchmark(judge.LEVEL, "", label)
+        relation = judge.ABOVE if diff > 0 else judge.BELOW
+        return AgainstBenchmark(relation, self._diff_text(diff), label)
 
     @property
     def above_benchmark(self) -> bool:

@@ -17,6 +17,7 @@ from generator.narrative.views import (
     FROM_ZERO,
     PERCENT,
     POINTS,
+    AgainstBenchmark,
     IndicatorView,
     Placing,
     RenderContext,
@@ -105,11 +106,29 @@ def test_strong_and_weak_follow_the_position():
     assert first.strong and not first.weak
 
 
+@pytest.mark.parametrize("ind,value,city,expected,phrase", [
+    (SHARE, 69.0, 72.0, AgainstBenchmark(judge.BELOW, "3个百分点", "临江市平均"),
+     "低于临江市平均水平3个百分点"),
+    (SHARE, 75.2, 72.0, AgainstBenchmark(judge.ABOVE, "3.2个百分点", "临江市平均"),
+     "高于临江市平均水平3.2个百分点"),
+    (SHARE, 72.04, 72.0, AgainstBenchmark(judge.LEVEL, "", "临江市平均"),   # equal as printed
+     "与临江市平均水平持平"),
+    (TRAINED, 560, 550, AgainstBenchmark(judge.ABOVE, "10名", "临江市平均"),
+     "高于临江市平均水平10名"),
+    (SHARE, None, 72.0, AgainstBenchmark(None, "", "临江市平均", "`【待补：理论课程占比】`"),
+     "`【待补：理论课程占比】`"),
+])
+def test_against_benchmark_is_decided_by_the_view_and_worded_by_the_macro(ind, value, city,
+                                                                           expected, phrase,
+                                                                           tmp_path):
+    view = _view(ind, value=value, city=city)
+    assert view.against_benchmark == expected
+    assert _macro(tmp_path, "m.vs_benchmark(x)", x=view) == phrase
+
+
 def test_benchmark_is_the_city_value_with_one_label():
     v = _view(SHARE, value=69.0, city=72.0)
-    assert v.vs_benchmark == "低于临江市平均水平3个百分点"
-    assert not v.above_benchmark
-    assert _view(SHARE, value=72.04, city=72.0).vs_benchmark == "与临江市平均水平持平"
+    assert v.benchmark == "72%" and not v.above_benchmark
     assert COUNTY.benchmark_label == "临江市平均" and CITY.benchmark_label == "全市平均"
     county_city = Region("安平市", "县级市", "临江市", "安平")
     assert county_city.benchmark_label == "临江市平均"   # never 全市, which would mean itself
@@ -179,9 +198,10 @@ def test_views_format_figures_and_wording(tmp_path):
 
 
 def test_county_wording_rank_and_comparison(tmp_path):
-    body = ("{{ t.we }}{{ t.cadres }}：{{ v.share }}，{{ v.share.vs_benchmark }}，"
+    body = ("{{ t.we }}{{ t.cadres }}：{{ v.share }}，{{ m.vs_benchmark(v.share) }}，"
             "在全市{{ peers_n }}个{{ peer_word }}中排名第{{ v.share.rank }}。\n")
-    n = render(tmp_path, body, "青石县")
+    shutil.copy(TEMPLATES / "_macros.md.j2", tmp_path)
+    n = render(tmp_path, '{% import "_macros.md.j2" as m %}' + body, "青石县")
     # the one benchmark: the city's own figure (72%), named after the city in a county report
     assert n.text.strip() == "我县县管干部：69%，低于临江市平均水平3个百分点，在全市2个县（市、区）中排名第2。"
 
@@ -196,7 +216,9 @@ def test_missing_value_renders_marker_and_is_listed(tmp_path):
 def test_county_level_city_compares_with_the_named_city(tmp_path):
     ds = dataset()
     ds.regions[1] = Region("青石县", "县级市", "临江市", "青石")
-    (tmp_path / "report.md.j2").write_text("{{ t.we }}{{ v.share.vs_benchmark }}。\n", encoding="utf-8")
+    shutil.copy(TEMPLATES / "_macros.md.j2", tmp_path)
+    (tmp_path / "report.md.j2").write_text(
+        '{% import "_macros.md.j2" as m %}{{ t.we }}{{ m.vs_benchmark(v.share) }}。\n', encoding="utf-8")
     m = region_metrics(ds, "青石县", 2025, 2023, 2027)
     n = NarrativeRenderer(tmp_path).render(CFG, m, peers_n=2)
     assert n.text.strip() == "我市低于临江市平均水平3个百分点。"
