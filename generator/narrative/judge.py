@@ -107,6 +107,16 @@ def share_word(part: int, whole: int) -> str:
     return "少数"
 
 
+def pace(status: str | None) -> str | None:
+    """A status against its requirement: ABOVE when ahead of it (超额完成), BELOW when behind
+    (滞后), LEVEL when on track or met; None without a status."""
+    if status is None:
+        return None
+    if status == AHEAD:
+        return ABOVE
+    return BELOW if status == BEHIND else LEVEL
+
+
 def is_ok(status: str | None) -> bool:
     """On track, met or ahead: a figure that may be cited as an achievement."""
     return status in OK_STATUSES

@@ -121,6 +121,26 @@ class AgainstBenchmark:
     marker: str = ""
 
 
+@dataclass(frozen=True)
+class AgainstTarget:
+    """How the figure stands against its requirement, decided here and worded by the
+    templates (`m.verdict(x)`).
+
+    `relation` is judge.ABOVE (ahead) / LEVEL (on track, or met) / BELOW (behind), as
+    judge.pace reads the status; `cumulative` says the requirement is the time progress,
+    otherwise it is the annual `target`, printed with its unit ('95%', '40学时'; '' for a
+    cumulative target); `gap` is the margin or shortfall as printed ('1.7个百分点'; '' when
+    level). Without a status, `relation` is None and `marker` is the 【待补】 marker to print
+    instead.
+    """
+
+    relation: str | None
+    cumulative: bool
+    target: str = ""
+    gap: str = ""
+    marker: str = ""
+
+
 def marker(name: str) -> str:
     """The text of a 【待补】 placeholder."""
     return f"【待补：{name}】"
@@ -311,25 +331,17 @@ class IndicatorView:
         return self._m.status in (ON_TRACK, MET)
 
     @property
-    def verdict(self) -> str:
-        """How the figure stands against its requirement, as a clause.
-
-        Cumulative: 超过时序进度1.7个百分点 / 达到时序进度要求 / 低于时序进度3.7个百分点;
-        annual: 超过90%的年度目标… / 达到95%的年度目标要求 / 距80%的年度目标尚差14.2个百分点.
-        """
-        status = self._m.status
-        if status is None:
-            return self.status
-        if self.cumulative:
-            if status == AHEAD:
-                return f"超过时序进度{self.gap}"
-            return f"低于时序进度{self.gap}" if status == BEHIND else "达到时序进度要求"
-        target = self.target + ("" if self.unit == "%" else self.unit)
-        if status == BEHIND:
-            return f"距{target}的年度目标尚差{self.gap}"
-        if status == AHEAD:
-            return f"超过{target}的年度目标{self.gap}"
-        return f"达到{target}的年度目标要求"
+    def against_target(self) -> AgainstTarget:
+        """How the figure stands against its requirement as data; `m.verdict(x)` in
+        _macros.md.j2 words it (cumulative: 超过时序进度1.7个百分点 / 达到时序进度要求 /
+        低于时序进度3.7个百分点; annual: 超过90%的年度目标… / 达到95%的年度目标要求 /
+        距80%的年度目标尚差14.2个百分点)."""
+        relation = judge.pace(self._m.status)
+        if relation is None:
+            return AgainstTarget(None, self.cumulative, marker=self.status)
+        target = "" if self.cumulative else self.target + ("" if self.unit == "%" else self.unit)
+        gap = "" if relation == judge.LEVEL else self.gap
+        return AgainstTarget(relation, self.cumulative, target, gap)
 
     @property
     def shortfall(self) -> float:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.metrics import BEHIND, ON_TRACK
+from generator.metrics import AHEAD, BEHIND, MET, ON_TRACK
 from generator.narrative import judge
 
 
@@ -46,6 +46,11 @@ def test_position_words_never_contradict_the_rank(n, data):
 
 def test_share_words():
     assert [judge.share_word(k, 12) for k in (0, 3, 6, 7, 12)] == ["没有", "少数", "半数", "多数", "各项"]
+
+
+def test_pace_reads_a_status_against_its_requirement():
+    assert [judge.pace(s) for s in (AHEAD, ON_TRACK, MET, BEHIND, None)] == [
+        judge.ABOVE, judge.LEVEL, judge.LEVEL, judge.BELOW, None]
 
 
 def test_shortfall_orders_by_relative_gap():

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator.metrics import AHEAD, BEHIND, MET, IndicatorMetrics, region_metrics
+from generator.metrics import AHEAD, BEHIND, MET, ON_TRACK, IndicatorMetrics, region_metrics
 from generator.model import Indicator, Kind, Region, TargetType
 from generator.narrative import NarrativeRenderer, judge
 from generator.narrative.views import (
@@ -18,6 +18,7 @@ from generator.narrative.views import (
     PERCENT,
     POINTS,
     AgainstBenchmark,
+    AgainstTarget,
     IndicatorView,
     Placing,
     RenderContext,
@@ -56,7 +57,7 @@ def test_missed_floor_is_behind_not_sound_and_worded_as_a_shortfall():
     v = _view(SHARE, value=68.6, prev=69.0, target=70, rate=98.0, gap=-1.4, status=BEHIND,
               by_year={2024: 69.0, 2025: 68.6})
     assert v.behind and not v.ok and not v.sound and v.falling and v.problem
-    assert v.verdict == "距70%的年度目标尚差1.4个百分点"
+    assert v.against_target == AgainstTarget(judge.BELOW, False, "70%", "1.4个百分点")
     assert not v.held
 
 
@@ -64,20 +65,49 @@ def test_floor_held_every_year():
     v = _view(SHARE, value=73.7, prev=72.0, target=70, rate=105.3, gap=3.7, status=MET,
               by_year={2023: 71.5, 2024: 72.0, 2025: 73.7})
     assert v.ok and v.sound and v.held and v.rising and v.narrow
-    assert v.verdict == "达到70%的年度目标要求"
+    assert v.against_target == AgainstTarget(judge.LEVEL, False, "70%")
 
 
 def test_cumulative_verdicts_and_what_is_left():
     v = _view(TRAINED, value=560, prev=610, cum=1690, target=3000, rate=56.3, gap=-2.0,
               status=BEHIND)
-    assert v.verdict == "低于时序进度2个百分点"
+    assert v.against_target == AgainstTarget(judge.BELOW, True, "", "2个百分点")
     assert v.remaining == "1310名" and v.per_year_needed == "655名"
     ahead = _view(TRAINED, value=700, prev=600, cum=2100, target=3000, rate=70.0, gap=11.7,
                   status=AHEAD)
-    assert ahead.verdict == "超过时序进度11.7个百分点" and ahead.sound
+    assert ahead.against_target == AgainstTarget(judge.ABOVE, True, "", "11.7个百分点")
+    assert ahead.sound
     done = _view(TRAINED, value=700, prev=600, cum=3100, target=3000, rate=103.3, gap=45,
                  status=AHEAD)
     assert done.remaining == "" and done.per_year_needed == ""
+
+
+HOURS = Indicator("hours", "人均学时", "学时", Kind.DURATION, 1, 40, TargetType.ANNUAL)
+
+
+@pytest.mark.parametrize("ind,figures,expected,phrase", [
+    (SHARE, dict(value=68.6, target=70, gap=-1.4, status=BEHIND),
+     AgainstTarget(judge.BELOW, False, "70%", "1.4个百分点"), "距70%的年度目标尚差1.4个百分点"),
+    (SHARE, dict(value=73.7, target=70, gap=3.7, status=MET),
+     AgainstTarget(judge.LEVEL, False, "70%"), "达到70%的年度目标要求"),
+    (SHARE, dict(value=92.0, target=70, gap=22.0, status=AHEAD),
+     AgainstTarget(judge.ABOVE, False, "70%", "22个百分点"), "超过70%的年度目标22个百分点"),
+    (HOURS, dict(value=34.2, target=40, gap=-5.8, status=BEHIND),
+     AgainstTarget(judge.BELOW, False, "40学时", "5.8学时"), "距40学时的年度目标尚差5.8学时"),
+    (TRAINED, dict(value=560, rate=56.3, gap=-2.0, status=BEHIND),
+     AgainstTarget(judge.BELOW, True, "", "2个百分点"), "低于时序进度2个百分点"),
+    (TRAINED, dict(value=700, rate=70.0, gap=11.7, status=AHEAD),
+     AgainstTarget(judge.ABOVE, True, "", "11.7个百分点"), "超过时序进度11.7个百分点"),
+    (TRAINED, dict(value=600, rate=58.8, gap=0.5, status=ON_TRACK),
+     AgainstTarget(judge.LEVEL, True), "达到时序进度要求"),
+    (TRAINED, dict(value=600),
+     AgainstTarget(None, True, marker="`【待补：轮训人数】`"), "`【待补：轮训人数】`"),
+])
+def test_against_target_is_decided_by_the_view_and_worded_by_the_macro(ind, figures, expected,
+                                                                       phrase, tmp_path):
+    view = _view(ind, target=figures.pop("target", ind.target), **figures)
+    assert view.against_target == expected
+    assert _macro(tmp_path, "m.verdict(x)", x=view) == phrase
 
 
 @pytest.mark.parametrize("rank,position,phrase", [
