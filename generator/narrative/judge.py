@@ -30,6 +30,9 @@ FIRST, TOP, UPPER, LOWER, BOTTOM, LAST = "first", "top", "upper", "lower", "bott
 # with it (equal as printed, or met without a margin), below it.
 ABOVE, LEVEL, BELOW = "above", "level", "below"
 
+# How large a part of a whole is; m.share(kind) words them (各项 / 多数 / 半数 / 少数 / 没有).
+ALL, MOST, HALF, FEW, NONE = "all", "most", "half", "few", "none"
+
 OK_STATUSES = (AHEAD, ON_TRACK, MET)
 
 # Units whose best and worst completion (percent of target) lie further apart than this many
@@ -94,17 +97,17 @@ def weak(pos: str | None) -> bool:
     return pos in (BOTTOM, LAST)
 
 
-def share_word(part: int, whole: int) -> str:
-    """各项 / 多数 / 半数 / 少数 / 没有, for 'part of whole' (whole > 0)."""
+def share(part: int, whole: int) -> str:
+    """ALL / MOST / HALF / FEW / NONE, for 'part of whole' (NONE when either is 0)."""
     if whole <= 0 or part <= 0:
-        return "没有"
+        return NONE
     if part >= whole:
-        return "各项"
+        return ALL
     if part * 2 > whole:
-        return "多数"
+        return MOST
     if part * 2 == whole:
-        return "半数"
-    return "少数"
+        return HALF
+    return FEW
 
 
 def pace(status: str | None) -> str | None:

@@ -510,7 +510,8 @@ class Summary:
         self.n_behind = len(self.behind)
         # half or more lagging: a matter of duty and incentives, not of single indicators
         self.half_behind = self.n_targets > 0 and self.n_behind * 2 >= self.n_targets
-        self.share_behind = judge.share_word(self.n_behind, self.n_targets)
+        # how large a part lags: judge.ALL / MOST / HALF / FEW / NONE, worded by m.share
+        self.behind_share = judge.share(self.n_behind, self.n_targets)
 
 
 class Recorded:

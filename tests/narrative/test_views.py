@@ -193,6 +193,14 @@ def test_year_on_year_without_last_year_is_a_marker():
     assert change.direction is None and change.marker == "`【待补：轮训人数】`"
 
 
+@pytest.mark.parametrize("kind,word", [
+    (judge.ALL, "各项"), (judge.MOST, "多数"), (judge.HALF, "半数"), (judge.FEW, "少数"),
+    (judge.NONE, "没有"),
+])
+def test_each_share_kind_is_worded_by_the_macro(kind, word, tmp_path):
+    assert _macro(tmp_path, "m.share(kind)", kind=kind) == word
+
+
 def test_summary_counts_from_one_set_and_lists_floors_first():
     def make(code, tt, status, rate, target=100):
         ind = Indicator(code, code, "%" if tt is TargetType.ANNUAL else "人",
@@ -210,7 +218,7 @@ def test_summary_counts_from_one_set_and_lists_floors_first():
     s = Summary(views)
     assert s.n_targets == 5 and s.n_ok + s.n_behind == s.n_targets
     assert [v.code for v in s.behind] == ["b", "a", "c"]   # the annual floor first, then by gap
-    assert s.share_behind == "多数" and s.half_behind
+    assert s.behind_share == judge.MOST and s.half_behind
     assert [v.code for v in s.narrow] == ["d"]
 
 
