@@ -3,9 +3,10 @@
 Templates never compute a judgement. They ask an indicator view for a category (its pace
 against target, its direction year on year, its position among the county-level units) and
 choose their sentence by it; the few formulaic phrases that recur everywhere (the rank
-phrase, 多数/少数, the verdict clause) are worded here so that they read alike throughout.
+phrase, 多数/少数, the verdict clause) are macros in templates/_macros.md.j2, which word the
+categories decided here so that they read alike throughout.
 
-Everything here is pure: numbers and categories in, categories and short phrases out.
+Everything here is pure: numbers and categories in, categories out.
 """
 
 from __future__ import annotations
@@ -21,7 +22,16 @@ FLAT = 0.05
 
 UP, DOWN, FLAT_DIR = "up", "down", "flat"
 
+# Positions among the county-level units; m.rank_phrase(x) words them (位居…首位 / 前列 /
+# 处于…中上游 / 中下游 / 在…排名靠后 / 排名末位).
 FIRST, TOP, UPPER, LOWER, BOTTOM, LAST = "first", "top", "upper", "lower", "bottom", "last"
+
+# How a figure stands against a level (the benchmark, or its requirement): above it, level
+# with it (equal as printed, or met without a margin), below it.
+ABOVE, LEVEL, BELOW = "above", "level", "below"
+
+# How large a part of a whole is; m.share(kind) words them (各项 / 多数 / 半数 / 少数 / 没有).
+ALL, MOST, HALF, FEW, NONE = "all", "most", "half", "few", "none"
 
 OK_STATUSES = (AHEAD, ON_TRACK, MET)
 
@@ -87,32 +97,27 @@ def weak(pos: str | None) -> bool:
     return pos in (BOTTOM, LAST)
 
 
-RANK_PHRASES = {
-    FIRST: "位居{where}首位",
-    TOP: "位居{where}前列",
-    UPPER: "处于{where}中上游",
-    LOWER: "处于{where}中下游",
-    BOTTOM: "在{where}排名靠后",
-    LAST: "在{where}排名末位",
-}
-
-
-def rank_phrase(pos: str | None, where: str) -> str:
-    """位居临江市前列 / 处于临江市中下游 …; empty when there is no rank."""
-    return RANK_PHRASES[pos].format(where=where) if pos else ""
-
-
-def share_word(part: int, whole: int) -> str:
-    """各项 / 多数 / 半数 / 少数 / 没有, for 'part of whole' (whole > 0)."""
+def share(part: int, whole: int) -> str:
+    """ALL / MOST / HALF / FEW / NONE, for 'part of whole' (NONE when either is 0)."""
     if whole <= 0 or part <= 0:
-        return "没有"
+        return NONE
     if part >= whole:
-        return "各项"
+        return ALL
     if part * 2 > whole:
-        return "多数"
+        return MOST
     if part * 2 == whole:
-        return "半数"
-    return "少数"
+        return HALF
+    return FEW
+
+
+def pace(status: str | None) -> str | None:
+    """A status against its requirement: ABOVE when ahead of it (超额完成), BELOW when behind
+    (滞后), LEVEL when on track or met; None without a status."""
+    if status is None:
+        return None
+    if status == AHEAD:
+        return ABOVE
+    return BELOW if status == BEHIND else LEVEL
 
 
 def is_ok(status: str | None) -> bool:

@@ -89,6 +89,58 @@ class YearOnYear:
     marker: str = ""
 
 
+@dataclass(frozen=True)
+class Placing:
+    """Where a county-level unit ranks among its peers, decided here and worded by the
+    templates (`m.rank_phrase(x)`).
+
+    `position` is judge.FIRST / TOP / UPPER / LOWER / BOTTOM / LAST, `where` the city they
+    belong to ('临江市'); without a rank, `position` is None and `marker` is the 【待补】
+    marker to print instead.
+    """
+
+    position: str | None
+    where: str
+    marker: str = ""
+
+
+@dataclass(frozen=True)
+class AgainstBenchmark:
+    """This year's value against the benchmark (the city's own figure), decided here and
+    worded by the templates (`m.vs_benchmark(x)`).
+
+    `relation` is judge.ABOVE / BELOW / LEVEL (level when the printed difference is 0),
+    `amount` the difference as printed with its unit ('3个百分点', '2.4学时'; '' when level),
+    `label` the benchmark's name ('临江市平均'); without this year's value or the benchmark,
+    `relation` is None and `marker` is the 【待补】 marker to print instead.
+    """
+
+    relation: str | None
+    amount: str
+    label: str
+    marker: str = ""
+
+
+@dataclass(frozen=True)
+class AgainstTarget:
+    """How the figure stands against its requirement, decided here and worded by the
+    templates (`m.verdict(x)`).
+
+    `relation` is judge.ABOVE (ahead) / LEVEL (on track, or met) / BELOW (behind), as
+    judge.pace reads the status; `cumulative` says the requirement is the time progress,
+    otherwise it is the annual `target`, printed with its unit ('95%', '40学时'; '' for a
+    cumulative target); `gap` is the margin or shortfall as printed ('1.7个百分点'; '' when
+    level). Without a status, `relation` is None and `marker` is the 【待补】 marker to print
+    instead.
+    """
+
+    relation: str | None
+    cumulative: bool
+    target: str = ""
+    gap: str = ""
+    marker: str = ""
+
+
 def marker(name: str) -> str:
     """The text of a 【待补】 placeholder."""
     return f"【待补：{name}】"
@@ -217,17 +269,19 @@ class IndicatorView:
         return self._fmt(self._m.city)
 
     @property
-    def vs_benchmark(self) -> str:
-        """高于临江市平均水平2.4学时 / 与临江市平均水平持平."""
+    def against_benchmark(self) -> AgainstBenchmark:
+        """This year's value against the benchmark as data, compared as printed;
+        `m.vs_benchmark(x)` in _macros.md.j2 words it (高于临江市平均水平2.4学时 /
+        与临江市平均水平持平)."""
         value, bench = self._m.value, self._m.city
-        if not isinstance(value, (int, float)) or not isinstance(bench, (int, float)):
-            return self._missing()
-        diff = self._shown(value) - self._shown(bench)
         label = self._ctx.benchmark_label
+        if not isinstance(value, (int, float)) or not isinstance(bench, (int, float)):
+            return AgainstBenchmark(None, "", label, self._missing())
+        diff = self._shown(value) - self._shown(bench)
         if fmt.round_half_up(abs(diff), self._diff_decimals) == 0:
-            return f"与{label}水平持平"
-        word = "高于" if diff > 0 else "低于"
-        return f"{word}{label}水平{self._diff_text(diff)}"
+            return AgainstBenchmark(judge.LEVEL, "", label)
+        relation = judge.ABOVE if diff > 0 else judge.BELOW
+        return AgainstBenchmark(relation, self._diff_text(diff), label)
 
     @property
     def above_benchmark(self) -> bool:
@@ -277,25 +331,17 @@ class IndicatorView:
         return self._m.status in (ON_TRACK, MET)
 
     @property
-    def verdict(self) -> str:
-        """How the figure stands against its requirement, as a clause.
-
-        Cumulative: 超过时序进度1.7个百分点 / 达到时序进度要求 / 低于时序进度3.7个百分点;
-        annual: 超过90%的年度目标… / 达到95%的年度目标要求 / 距80%的年度目标尚差14.2个百分点.
-        """
-        status = self._m.status
-        if status is None:
-            return self.status
-        if self.cumulative:
-            if status == AHEAD:
-                return f"超过时序进度{self.gap}"
-            return f"低于时序进度{self.gap}" if status == BEHIND else "达到时序进度要求"
-        target = self.target + ("" if self.unit == "%" else self.unit)
-        if status == BEHIND:
-            return f"距{target}的年度目标尚差{self.gap}"
-        if status == AHEAD:
-            return f"超过{target}的年度目标{self.gap}"
-        return f"达到{target}的年度目标要求"
+    def against_target(self) -> AgainstTarget:
+        """How the figure stands against its requirement as data; `m.verdict(x)` in
+        _macros.md.j2 words it (cumulative: 超过时序进度1.7个百分点 / 达到时序进度要求 /
+        低于时序进度3.7个百分点; annual: 超过90%的年度目标… / 达到95%的年度目标要求 /
+        距80%的年度目标尚差14.2个百分点)."""
+        relation = judge.pace(self._m.status)
+        if relation is None:
+            return AgainstTarget(None, self.cumulative, marker=self.status)
+        target = "" if self.cumulative else self.target + ("" if self.unit == "%" else self.unit)
+        gap = "" if relation == judge.LEVEL else self.gap
+        return AgainstTarget(relation, self.cumulative, target, gap)
 
     @property
     def shortfall(self) -> float:
@@ -374,11 +420,13 @@ class IndicatorView:
     weak = property(lambda self: judge.weak(self.position))
 
     @property
-    def rank_phrase(self) -> str:
-        """位居临江市前列 / 处于临江市中下游 / 在临江市排名末位."""
-        if self.position is None:
-            return self._missing()
-        return judge.rank_phrase(self.position, self._ctx.city_word)
+    def placing(self) -> Placing:
+        """The position among the units as data; `m.rank_phrase(x)` in _macros.md.j2 words it
+        (位居临江市前列 / 处于临江市中下游 / 在临江市排名末位)."""
+        position = self.position
+        if position is None:
+            return Placing(None, self._ctx.city_word, self._missing())
+        return Placing(position, self._ctx.city_word)
 
     # -- facts for text indicators and approximate counts --------------------------------
     @property
@@ -462,7 +510,8 @@ class Summary:
         self.n_behind = len(self.behind)
         # half or more lagging: a matter of duty and incentives, not of single indicators
         self.half_behind = self.n_targets > 0 and self.n_behind * 2 >= self.n_targets
-        self.share_behind = judge.share_word(self.n_behind, self.n_targets)
+        # how large a part lags: judge.ALL / MOST / HALF / FEW / NONE, worded by m.share
+        self.behind_share = judge.share(self.n_behind, self.n_targets)
 
 
 class Recorded:

@@ -1,5 +1,5 @@
 """Tests for generator/narrative/judge.py: the categories decided from the figures (direction,
-position bands, share words, shortfall, steady rise). The views that use them are in test_views."""
+position bands, pace, share kinds, shortfall, steady rise). The views that use them are in test_views."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.metrics import BEHIND, ON_TRACK
+from generator.metrics import AHEAD, BEHIND, MET, ON_TRACK
 from generator.narrative import judge
 
 
@@ -44,8 +44,15 @@ def test_position_words_never_contradict_the_rank(n, data):
     assert (pos == judge.FIRST) == (rank == 1)
 
 
-def test_share_words():
-    assert [judge.share_word(k, 12) for k in (0, 3, 6, 7, 12)] == ["没有", "少数", "半数", "多数", "各项"]
+def test_share_kinds():
+    assert [judge.share(k, 12) for k in (0, 3, 6, 7, 12)] == [
+        judge.NONE, judge.FEW, judge.HALF, judge.MOST, judge.ALL]
+    assert judge.share(3, 0) == judge.NONE
+
+
+def test_pace_reads_a_status_against_its_requirement():
+    assert [judge.pace(s) for s in (AHEAD, ON_TRACK, MET, BEHIND, None)] == [
+        judge.ABOVE, judge.LEVEL, judge.LEVEL, judge.BELOW, None]
 
 
 def test_shortfall_orders_by_relative_gap():
