@@ -158,12 +158,15 @@ def _compose(task: Task) -> Composed:
 
 def _draw(job: tuple[Path, dict]) -> str | None:
     """Stage 2 in a worker: draw charts into the chart cache; the error message, if any."""
+    path, specs = job
+    return _draw_into(specs, _shared(Task("", shared=path)).chart_cache)
+
+
+def _draw_into(specs: dict, cache: Path | None) -> str | None:
     from .exhibits.charts import render_charts
 
-    path, specs = job
-    shared = _shared(Task("", shared=path))
     try:
-        render_charts(specs, cache_dir=shared.chart_cache)
+        render_charts(specs, cache_dir=cache)
         return None
     except ReportError as exc:
         return exc.message
@@ -256,6 +259,7 @@ class Pool:
         self.shared: Shared | None = None
         self.shared_file: Path | None = None
         self.used = False               # a task went to the workers
+        self.workers = 0
 
     def __enter__(self) -> Pool:
         return self
@@ -294,6 +298,7 @@ class Pool:
             self.executor = ProcessPoolExecutor(max(n, 1), mp_context=ctx,
                                                 initializer=_worker_init, initargs=(self.setup,))
             self.executor.submit(int)   # creates the workers now, with SIGINT held
+        self.workers = max(n, 1)
 
     def share(self, shared: Shared) -> None:
         """The batch the next tasks belong to."""
@@ -326,7 +331,9 @@ class Pool:
         if self.executor is None or not tasks:
             return self._run_here(tasks, progress)
         self.used = True
-        stages = _Stages(self.executor, self._shared_file(), progress)
+        assert self.shared is not None   # (share comes first)
+        stages = _Stages(self.executor, self._shared_file(), progress,
+                         self.shared.chart_cache if self.workers == 1 else None)
         try:
             return stages.run(tasks)
         except BaseException:  # Ctrl-C or a crash: stop the workers, keep no temporary file
@@ -360,8 +367,11 @@ class _Stages:
     once its report is composed (a chart two regions share, once), and it is laid out once
     they are all in the chart cache."""
 
-    def __init__(self, executor, shared: Path, progress):
+    def __init__(self, executor, shared: Path, progress, draw_here: Path | None = None):
         self.executor, self.shared, self.progress = executor, shared, progress
+        # With one worker (one report) this process, idle otherwise, draws the charts into
+        # the chart cache `draw_here`, having loaded matplotlib while the worker composed.
+        self.draw_here = draw_here
         self.pending: dict = {}                       # future → (stage, region or chart key)
         self.waiting: dict[str, tuple[Outcome, set]] = {}   # region → (composed, keys to draw)
         self.drawing: dict[str, set[str]] = {}        # chart key → regions waiting for it
@@ -384,6 +394,10 @@ class _Stages:
 
         for task in tasks:
             self.submit("compose", _compose, replace(task, shared=self.shared), task.region)
+        if self.draw_here is not None:
+            from .exhibits import charts
+
+            charts.warm_up()
         while self.pending:
             done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
             for future in done:
@@ -404,10 +418,15 @@ class _Stages:
         for key in needed:
             if key not in self.drawing:
                 self.drawing[key] = set()
-                self.submit("draw", _draw, (self.shared, {key: composed.draw[key]}), key)
+                if self.draw_here is None:
+                    self.submit("draw", _draw, (self.shared, {key: composed.draw[key]}), key)
             self.drawing[key].add(region)
         self.waiting[region] = (composed.outcome, needed)
-        self._ready(region)
+        if self.draw_here is not None:
+            for key in sorted(needed):
+                self._drawn(key, _draw_into({key: composed.draw[key]}, self.draw_here))
+        if region in self.waiting:
+            self._ready(region)
 
     def _drawn(self, key: str, error: str | None) -> None:
         for region in sorted(self.drawing.pop(key, set())):

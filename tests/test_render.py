@@ -61,3 +61,27 @@ def test_workers_compose_draw_and_lay_out_in_stages_and_a_chart_error_fails_its_
     job, written = build(city / "report.yaml", all_regions=True, jobs=2, keep_going=True)
     assert list(job.failures) == ["青石县"]
     assert len(written) == 8 and all(w.path.is_file() for w in written)
+
+
+def test_one_report_with_a_worker_has_its_charts_drawn_by_the_main_process(tmp_path, monkeypatch):
+    """One worker composes and lays out; this process draws the charts meanwhile (render's
+    _Stages with draw_here), and the document is the one a single process makes."""
+    import generator.render as render
+    from generator.build import build
+    from generator.exhibits import charts
+
+    one, two = copy_sample(tmp_path / "one"), copy_sample(tmp_path / "two")
+    build(one / "report.yaml", jobs=1)
+    charts.clear_cache()
+    drawn = []
+    real = render._draw_into
+
+    def here(specs, cache):
+        drawn.extend(specs)
+        return real(specs, cache)
+    monkeypatch.setattr(render, "_draw_into", here)
+    build(two / "report.yaml", jobs=2)
+    assert len(drawn) == 4                                   # in this process, not a worker
+    [doc] = (one / "output").rglob("*评估报告.docx")
+    assert doc.read_bytes() == (two / doc.relative_to(one)).read_bytes()
+    assert len(list((two / "output" / ".reportgen" / "charts").glob("*.png"))) == 4

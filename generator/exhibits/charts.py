@@ -134,6 +134,15 @@ def render_charts(specs: dict[str, ChartSpec], cache_dir: Path | None = None) ->
     return out
 
 
+def warm_up() -> None:
+    """Import matplotlib and register the CJK font now (a build's main process, while its one
+    worker composes the report whose charts it will draw)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+    _font_family()
+
+
 def cache_key(spec: ChartSpec) -> str:
     """sha256 of the renderer version, the matplotlib version and the spec's repr."""
     text = f"{RENDERER_VERSION}\n{_mpl_version()}\n{spec!r}"
