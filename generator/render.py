@@ -102,27 +102,11 @@ def _shared(task: Task) -> Shared:
 
 
 def _compose_and_render(task: Task) -> Outcome:
-    """Compose one region's report (narrative, exhibits, metadata) and lay it out into a
-    temporary file beside its final path, unless it comes out as the document in place."""
-    from .narrative import renderer_for
-    from .output import set_owner, sha256, write_temp
-    from .output.regen import content_hash
-
-    shared = _shared(task)
-    set_owner(shared.owner)
-    try:
-        renderer = renderer_for(shared.prepared.cfg.templates, shared.compiled)
-        report = shared.compose(shared.prepared, renderer, task.region)
-        content = content_hash(report, shared.layout)
-        light = replace(report, metrics=None)   # the main process has the metrics
-        if content == task.previous or (shared.strict and report.missing):
-            return Outcome(task.region, light, content)   # nothing to lay out
-        data, pages = render_document(report.narrative.blocks, report.meta, report.specs,
-                                      shared.layout, shared.chart_cache)
-        rendered = Rendered(write_temp(report.path, data), sha256(data), pages)
-        return Outcome(task.region, light, content, rendered)
-    except ReportError as exc:
-        return Outcome(task.region, error=exc.message)
+    """In this process: a region's stages one after the other (the layout draws the charts)."""
+    composed = _compose(task)
+    if not composed.lay_out:
+        return composed.outcome
+    return _lay_out((task.shared, composed.outcome))
 
 
 @dataclass(frozen=True)
@@ -172,7 +156,7 @@ def _draw_into(specs: dict, cache: Path | None) -> str | None:
         return exc.message
 
 
-def _lay_out(job: tuple[Path, Outcome]) -> Outcome:
+def _lay_out(job: tuple[Path | None, Outcome]) -> Outcome:
     """Stage 3 in a worker: lay the composed report out (its charts are in the cache now)."""
     from .output import set_owner, sha256, write_temp
 
