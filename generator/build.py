@@ -14,7 +14,7 @@ loaded in the workers).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from . import fmt
@@ -150,7 +150,6 @@ class Prepared:
     regions: list[Region]
     paths: dict[str, Path]
     failures: dict[str, str]
-    shared_inputs: dict | None = None   # what every region's inputs key shares, made once
 
     @property
     def peers_n(self) -> int:
@@ -158,6 +157,14 @@ class Prepared:
 
     def buildable(self) -> list[Region]:
         return [r for r in self.regions if r.name not in self.failures]
+
+    @cached_property
+    def shared_inputs(self) -> dict:
+        """What every region's inputs key shares (output.regen.shared_inputs), made once per
+        process (made before the batch is handed on, the workers get it with the batch)."""
+        from .output.regen import shared_inputs
+
+        return shared_inputs(self.cfg, self.ds, self.peers_n)
 
 
 def _checked_data(cfg: ReportConfig, keep_going: bool) -> Dataset:
@@ -287,10 +294,8 @@ def region_key(prep: Prepared, name: str, reads) -> str:
     """The inputs key of a region's document (output.regen.inputs_key), over the figures
     `reads` its narrative read."""
     from .exhibits import chart_inputs
-    from .output.regen import inputs_key, shared_inputs
+    from .output.regen import inputs_key
 
-    if prep.shared_inputs is None:
-        prep.shared_inputs = shared_inputs(prep.cfg, prep.ds, prep.peers_n)
     m = prep.batch.region(name)
     return inputs_key(prep.shared_inputs, m, reads, chart_inputs(prep.batch, m), prep.paths[name])
 
@@ -299,9 +304,6 @@ def region_keys(prep: Prepared, manifest: Manifest) -> dict[str, str]:
     """Per buildable region with a document in place, its inputs key now over what its
     narrative read last time: equal to the key recorded then, the region is neither composed
     nor laid out again. Regions never built (or built by an earlier version) have none."""
-    from .output.regen import shared_inputs
-
-    prep.shared_inputs = shared_inputs(prep.cfg, prep.ds, prep.peers_n)  # before the workers get prep
     keys = {}
     for region in prep.buildable():
         recorded = manifest.keys(prep.paths[region.name])
@@ -344,7 +346,7 @@ def _write(prep: Prepared, out: Path, pool, keep_going: bool, progress, force: b
     todo = [r.name for r in prep.buildable() if force or r.name not in keys
             or not manifest.up_to_date(prep.paths[r.name], keys[r.name])]
     job = Job(prep.cfg, prep.ds, [], dict(prep.failures))
-    job.known_missing = {r.name: [Missing(**m) for m in manifest.missing(prep.paths[r.name])]
+    job.known_missing = {r.name: _recorded_missing(manifest, prep.paths[r.name])
                          for r in prep.buildable() if r.name not in todo}
     cache = chart_cache(out)
     pool.share(Shared(prep, region_report, prep.cfg.layout, cache, template_cache(), strict))
@@ -376,6 +378,12 @@ def _write(prep: Prepared, out: Path, pool, keep_going: bool, progress, force: b
         with interrupts_held():
             manifest.save()
     return job, written
+
+
+def _recorded_missing(manifest: Manifest, path: Path) -> list[Missing]:
+    """What the document in place left 【待补】, as its last build recorded it."""
+    recorded = manifest.keys(path)
+    return [Missing(**m) for m in recorded.missing] if recorded is not None else []
 
 
 def _collect(prep: Prepared, job: Job, outcomes: dict) -> list:

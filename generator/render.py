@@ -39,7 +39,7 @@ class Shared:
     compose: Callable
     layout: dict
     chart_cache: Path | None
-    compiled: Any                   # output.TemplateCache, or None
+    compiled: Any                   # output.template_cache(), or None
     strict: bool = False            # --strict: a report with missing values is not laid out
     owner: int = field(default_factory=os.getpid)   # the build's main process, names temp files
 
@@ -103,7 +103,7 @@ def _shared(task: Task) -> Shared:
 
 def _compose_and_render(task: Task) -> Outcome:
     """In this process: a region's stages one after the other (the layout draws the charts)."""
-    composed = _compose(task)
+    composed = _compose(task, plan_draws=False)
     if not composed.lay_out:
         return composed.outcome
     return _lay_out((task.shared, composed.outcome))
@@ -119,8 +119,9 @@ class Composed:
     draw: dict = field(default_factory=dict)
 
 
-def _compose(task: Task) -> Composed:
-    """Stage 1 in a worker: compose the region's report; say what must be drawn."""
+def _compose(task: Task, plan_draws: bool = True) -> Composed:
+    """Stage 1 in a worker: compose the region's report; say what must be drawn (unless the
+    layout is to draw it in the same process: `plan_draws` False)."""
     from .exhibits.charts import to_draw
     from .narrative import renderer_for
     from .output.regen import content_hash
@@ -133,7 +134,7 @@ def _compose(task: Task) -> Composed:
         outcome = Outcome(task.region, replace(report, metrics=None), content)
         if content == task.previous or (shared.strict and report.missing):
             return Composed(outcome)
-        if shared.chart_cache is None:   # no cache to draw into: the layout draws them
+        if not plan_draws or shared.chart_cache is None:   # the layout draws them
             return Composed(outcome, True)
         return Composed(outcome, True, to_draw(report.specs, shared.chart_cache))
     except ReportError as exc:

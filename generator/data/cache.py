@@ -6,7 +6,7 @@ Mapping the headers, parsing the numbers and every check still run on every load
 hit gives the same Dataset and the same errors and warnings as a miss, word for word.
 
 An entry is keyed by the sha256 of the file's bytes, the name it is shown under, the sheets
-asked for, the source of generator/data/ and the installed openpyxl: anything else is a miss.
+asked for, the source of generator/data/ and the installed readers: anything else is a miss.
 Only a read without problems is stored (a file being locked or damaged is not remembered).
 Where entries are kept is the caller's (`SheetCache`; the build's is generator.output's
 `DataCache`, in the output folder): this module neither knows nor writes files itself.
@@ -104,16 +104,18 @@ class _Cells(pickle.Unpickler):
 @cache
 def _reader_version() -> bytes:
     """The code that makes the rows: generator/data/'s source, Python, and the installed
-    openpyxl (its path and modification time, not its import: ~150 ms a cache hit saves)."""
+    readers, openpyxl and python-calamine (their paths and modification times, not their
+    imports: ~150 ms a cache hit saves)."""
     h = hashlib.sha256(sys.version.encode())
     for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
         h.update(source.name.encode())
         h.update(source.read_bytes())
-    spec = importlib.util.find_spec("openpyxl")
-    if spec is not None and spec.origin:
-        h.update(spec.origin.encode())
-        try:
-            h.update(str(os.stat(spec.origin).st_mtime_ns).encode())
-        except OSError:
-            pass
+    for reader in ("openpyxl", "python_calamine"):
+        spec = importlib.util.find_spec(reader)
+        if spec is not None and spec.origin:
+            h.update(spec.origin.encode())
+            try:
+                h.update(str(os.stat(spec.origin).st_mtime_ns).encode())
+            except OSError:
+                pass
     return h.digest()

@@ -34,7 +34,6 @@ from generator.exhibits.specs import (
     ProgressChart,
     StructureChart,
     TrendChart,
-    spec_problems,
     validate,
 )
 from generator.output import atomic_write
@@ -94,18 +93,10 @@ def render_chart(spec: ChartSpec) -> bytes:
     return png
 
 
-def check_specs(specs: dict[str, ChartSpec]) -> None:
-    """Raise one LayoutError naming every spec that cannot be drawn."""
-    problems = [p for spec in specs.values() for p in spec_problems(spec)]
-    if problems:
-        raise LayoutError("无法绘制图表：\n" + "\n".join(f"  - {p}" for p in problems)
-                          + "\n请检查这些图表对应的指标数据后重新生成。", problems)
-
-
 def to_draw(specs: dict[str, ChartSpec], cache_dir: Path) -> dict[str, ChartSpec]:
     """The specs (by cache key) whose images are neither in this process's memory nor whole
-    in `cache_dir`: what a build must draw before laying out (checked first: check_specs)."""
-    check_specs(specs)
+    in `cache_dir`: what a build must draw before laying out (all checked first: validate)."""
+    validate(*specs.values())
     wanted = {cache_key(spec): spec for spec in specs.values()}
     return {key: spec for key, spec in wanted.items()
             if key not in _MEMO and _read_cached(Path(cache_dir) / f"{key}.png") is None}
@@ -114,7 +105,7 @@ def to_draw(specs: dict[str, ChartSpec], cache_dir: Path) -> dict[str, ChartSpec
 def render_charts(specs: dict[str, ChartSpec], cache_dir: Path | None = None) -> dict[str, bytes]:
     """PNG bytes per chart name. Identical specs render once per process; with `cache_dir`,
     images are also kept there as `<key>.png` across runs. All bad specs are reported at once."""
-    check_specs(specs)
+    validate(*specs.values())
     cache = Path(cache_dir) if cache_dir is not None else None
     out: dict[str, bytes] = {}
     for name, spec in specs.items():

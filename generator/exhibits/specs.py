@@ -214,9 +214,10 @@ def spec_problems(spec: object) -> list[str]:
     return [f"图表「{title}」：{p}" for p in spec.problems()]
 
 
-def validate(spec: object) -> None:
-    """Raise LayoutError listing every problem of `spec`; return None when it can be drawn."""
-    problems = spec_problems(spec)
+def validate(*specs: object) -> None:
+    """Raise one LayoutError listing every problem of every spec; None when all can be drawn."""
+    problems = [p for spec in specs for p in spec_problems(spec)]
     if problems:
+        which = "该图表" if len(specs) == 1 else "这些图表"
         raise LayoutError("无法绘制图表：\n" + "\n".join(f"  - {p}" for p in problems)
-                          + "\n请检查该图表对应的指标数据后重新生成。", problems)
+                          + f"\n请检查{which}对应的指标数据后重新生成。", problems)

@@ -382,7 +382,7 @@ def make_env(templates: Path, compiled=None):
     """A sandboxed, budgeted environment loading from `templates`, shared by all regions.
 
     `compiled` (optional) keeps compiled templates between processes: any object with
-    `load(key) -> bytes | None` and `save(key, data)`, such as output.TemplateCache. Jinja
+    `load(key) -> bytes | None` and `save(key, data)`, such as output.template_cache(). Jinja
     checks each entry against its template's source; the store must be one per program
     version, since the compiled code includes this module's budget checks."""
     from jinja2 import StrictUndefined

@@ -18,14 +18,12 @@ import errno
 import hashlib
 import os
 import re
-import shutil
 import signal
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -292,54 +290,6 @@ def chart_cache(folder: Path) -> Path:
     """Where the chart images of an output folder are kept (content-addressed), for the
     builds that draw them and the web preview that shows them."""
     return Path(folder) / STATE / "charts"
-
-
-@dataclass(frozen=True)
-class TemplateCache:
-    """Compiled templates (for narrative.make_env's `compiled`), like Python's own __pycache__
-    kept per user, not in the report's folder: `<user cache>/reportgen/templates/<program>/
-    <key>`, one folder per program version. Entries are written whole (atomic_write) and
-    checked by Jinja against the template's source when read; a cache that cannot be read or
-    written only costs time, never a build."""
-
-    folder: Path
-
-    @classmethod
-    def of(cls, program: str) -> TemplateCache:
-        return cls(user_cache() / "templates" / program[:16])
-
-    def load(self, key: str) -> bytes | None:
-        try:
-            return (self.folder / key).read_bytes()
-        except OSError:
-            return None
-
-    def save(self, key: str, data: bytes) -> None:
-        try:
-            if not self.folder.is_dir():
-                self._forget_other_versions()
-            atomic_write(self.folder / key, data, sync=False)
-        except OutputError:
-            pass
-
-    def _forget_other_versions(self) -> None:
-        parent = self.folder.parent
-        for old in parent.iterdir() if parent.is_dir() else ():
-            if old != self.folder and old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-
-
-def user_cache() -> Path:
-    """reportgen's folder in the user's cache ($XDG_CACHE_HOME, else ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "reportgen"
-
-
-def template_cache() -> TemplateCache:
-    """Where compiled templates are kept for this program version."""
-    from .manifest import program_fingerprint
-
-    return TemplateCache.of(program_fingerprint())
 
 
 def notes_path(doc: Path) -> Path:

@@ -99,11 +99,6 @@ class Manifest:
             return entry["content"] or None
         return entry.get("inputs") or None
 
-    def missing(self, path: Path) -> list[dict]:
-        entry = self.entries.get(self.key(path)) or {}
-        found = entry.get("missing")
-        return [m for m in found if isinstance(m, dict)] if isinstance(found, list) else []
-
     def keys(self, path: Path) -> DocumentKeys | None:
         """What the last build recorded of the document's inputs (None: nothing usable)."""
         return _keys(self.entries.get(self.key(path)))

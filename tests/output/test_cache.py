@@ -1,5 +1,6 @@
-"""generator.output.cache: the data cache in output/.reportgen/data/, one entry per data file,
-written whole, and skipped silently when it cannot be read or written."""
+"""generator.output.cache: the data cache in output/.reportgen/data/ (one entry per data file)
+and the compiled templates in the user's cache, written whole and skipped silently when they cannot be
+read or written."""
 
 from __future__ import annotations
 
@@ -50,3 +51,24 @@ def test_damaged_entries_on_disk_give_the_same_dataset_and_are_rewritten(tmp_pat
     assert load_dataset(**args, cache=cache) == cold
     assert {p: p.read_bytes() for p in sorted(cache.folder.iterdir())} == good
     assert load_dataset(**args, cache=cache) == cold == load_dataset(**args)
+
+
+def test_the_template_cache_is_one_folder_per_program_version_in_the_users_cache(
+        tmp_path, monkeypatch):
+    from generator.output import Store, program_fingerprint, template_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    store = template_cache()
+    assert store.folder == tmp_path / "xdg" / "reportgen" / "templates" / program_fingerprint()[:16]
+    older = store.folder.parent / "0123456789abcdef"
+    Store(older, replaces_versions=True).save("k", b"old")
+    assert store.load("k") is None
+    store.save("k", b"compiled")
+    assert store.load("k") == b"compiled" and not older.exists()   # the older version goes
+    assert template_cache() == store                       # hashable and equal: one renderer
+    (store.folder / "k").unlink()
+    store.folder.chmod(0o500)
+    try:
+        store.save("k", b"again")                          # cannot be written: no exception
+    finally:
+        store.folder.chmod(0o700)
