@@ -111,7 +111,8 @@ class IndicatorMetrics:
     status: str | None = None
     change: float | None = None
     change_pct: float | None = None
-    rank: int | None = None           # among peers, 1 = best
+    rank: int | None = None           # among peers, 1 = best (competition ranking: 1, 2, 2, 4)
+    tied: int = 0                     # how many peers share that rank's score, itself included
     peers: int = 0
     city: float | str | None = None   # the city's value: the one benchmark of a county
     lowest: str | None = None         # weakest / strongest peer (city report)
@@ -234,6 +235,8 @@ class MetricsBatch:
             m.peers, m.city = stats.count, city[code].value
             if not region.is_city:
                 m.rank = stats.ranks.get(name)
+                if m.rank is not None:
+                    m.tied = sum(1 for v in stats.scores.values() if v == stats.scores[name])
             elif stats.lowest is not None and stats.highest is not None:  # set together
                 m.lowest, m.highest = stats.lowest, stats.highest
                 m.lowest_value = stats.scores[stats.lowest]

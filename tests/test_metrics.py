@@ -154,6 +154,7 @@ def test_region_metrics_county_ranks_and_city_comparison():
     assert s.rank == 2 and s.status == M.MET
     pc = m.indicators["per_cap"]
     assert pc.value == pytest.approx(30.0) and pc.rank == 1  # 甲 30.0 vs 乙 30.0 → tie
+    assert pc.tied == 2 and t.tied == 1 and s.tied == 1     # how many share the rank's figure
 
 
 def test_status_judges_the_rounded_figures_a_reader_sees():

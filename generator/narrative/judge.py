@@ -25,6 +25,7 @@ UP, DOWN, FLAT_DIR = "up", "down", "flat"
 # Positions among the county-level units; m.rank_phrase(x) words them (位居…首位 / 前列 /
 # 处于…中上游 / 中下游 / 在…排名靠后 / 排名末位).
 FIRST, TOP, UPPER, LOWER, BOTTOM, LAST = "first", "top", "upper", "lower", "bottom", "last"
+EVEN = "even"   # every unit has the same figure: no one leads or lags
 
 # How a figure stands against a level (the benchmark, or its requirement): above it, level
 # with it (equal as printed, or met without a margin), below it.
@@ -69,14 +70,17 @@ def rose_each_year(by_year: Mapping[int, object]) -> bool:
     return all(b > a for a, b in zip(numbers, numbers[1:], strict=False))
 
 
-def position(rank: int | None, n: int) -> str | None:
-    """Where a rank stands among n units: first, top (前列), upper/lower half, bottom, last.
+def position(rank: int | None, n: int, tied: int = 1) -> str | None:
+    """Where a rank stands among n units: first, top (前列), upper/lower half, bottom, last;
+    even when all `tied` units share one figure (tied == n: a rank that says nothing).
 
     The top and bottom bands are the first and last three eighths (3 of 8); the halves split
     the rest, so 中上游 is always in the upper half and 中下游 in the lower one.
     """
     if rank is None or n < 2:
         return None
+    if tied >= n:
+        return EVEN
     band = max(1, n * 3 // 8)
     if rank == 1:
         return FIRST

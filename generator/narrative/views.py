@@ -413,8 +413,14 @@ class IndicatorView:
     # -- position among the county-level units (county reports) ---------------------------
     @property
     def position(self) -> str | None:
-        """'first' / 'top' / 'upper' / 'lower' / 'bottom' / 'last' among the units."""
-        return judge.position(self._m.rank, self._m.peers)
+        """'first' / 'top' / 'upper' / 'lower' / 'bottom' / 'last' among the units, or
+        'even' when they all have the same figure."""
+        return judge.position(self._m.rank, self._m.peers, self._m.tied)
+
+    @property
+    def tied(self) -> bool:
+        """Its rank is shared with another unit (并列第二)."""
+        return self._m.tied > 1
 
     strong = property(lambda self: judge.strong(self.position))
     weak = property(lambda self: judge.weak(self.position))

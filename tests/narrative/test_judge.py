@@ -30,6 +30,13 @@ def test_position_bands(rank, n, pos):
     assert judge.position(rank, n) == pos
 
 
+def test_all_units_tied_is_even_and_part_of_them_tied_keeps_the_band():
+    assert judge.position(1, 8, tied=8) == judge.EVEN
+    assert judge.position(1, 8, tied=3) == judge.FIRST
+    assert judge.position(None, 8, tied=8) is None
+    assert not judge.strong(judge.EVEN) and not judge.weak(judge.EVEN)
+
+
 @given(st.integers(2, 60), st.data())
 def test_position_words_never_contradict_the_rank(n, data):
     rank = data.draw(st.integers(1, n))

@@ -48,7 +48,7 @@ def _macro(tmp_path, call, **context):
     """What a macro of templates/_macros.md.j2 prints, rendered through the project's
     environment: `_macro(tmp_path, "m.yoy(x)", x=view)`."""
     shutil.copy(TEMPLATES / "_macros.md.j2", tmp_path)
-    (tmp_path / "t.md.j2").write_text('{% import "_macros.md.j2" as m %}{{ ' + call + ' }}',
+    (tmp_path / "t.md.j2").write_text('{% import "_macros.md.j2" as m with context %}{{ ' + call + ' }}',
                                       encoding="utf-8")
     return NarrativeRenderer(tmp_path).env.get_template("t.md.j2").render(**context)
 
@@ -121,6 +121,18 @@ def test_placing_is_decided_by_the_view_and_worded_by_the_macro(rank, position, 
     assert view.placing == Placing(position, "临江市")
     assert view.placing.position == view.position
     assert _macro(tmp_path, "m.rank_phrase(x)", x=view) == phrase
+
+
+def test_a_figure_every_unit_shares_neither_leads_nor_lags_and_a_shared_rank_says_so(tmp_path):
+    even = _view(SHARE, value=60.0, rank=1, peers=8, tied=8)
+    assert even.position == judge.EVEN and not even.strong and not even.weak
+    assert _macro(tmp_path, "m.rank_phrase(x)", x=even, peer_word="县（市、区）") == \
+        "与临江市其他县（市、区）持平"
+    shared = _view(SHARE, value=60.0, rank=3, peers=8, tied=2)
+    assert shared.position == judge.TOP and shared.tied
+    assert _macro(tmp_path, "m.rank(x)", x=shared) == "并列第三"
+    alone = _view(SHARE, value=60.0, rank=3, peers=8, tied=1)
+    assert not alone.tied and _macro(tmp_path, "m.rank(x)", x=alone) == "第三"
 
 
 def test_placing_without_a_rank_is_a_marker(tmp_path):
