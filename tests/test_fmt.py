@@ -2,6 +2,8 @@
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -59,6 +61,23 @@ def test_date_and_document_number():
 
 def test_chinese_ordinal():
     assert [fmt.chinese_ordinal(n) for n in (1, 2, 10, 11, 20)] == ["一", "二", "十", "十一", "二十"]
+
+
+def test_chinese_ordinal_loads_only_the_converter_and_agrees_with_the_library():
+    # In a fresh process: cn2an's own package (and its Chinese → Arabic parser) is not
+    # loaded, and the converter gives what cn2an.an2cn gives, 0 to 10,000.
+    code = (
+        "import sys\n"
+        "from generator import fmt\n"
+        "mine = [fmt.chinese_ordinal(n) for n in range(10001)]\n"
+        "assert 'cn2an' not in sys.modules, 'the whole cn2an package was imported'\n"
+        "import cn2an\n"
+        "assert mine == [cn2an.an2cn(n, 'low') for n in range(10001)]\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
 
 
 @given(st.integers(min_value=0, max_value=10**9))
