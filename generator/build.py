@@ -456,14 +456,13 @@ def build(config_path: Path | str, regions: list[str] | None = None, *,
           keep_going: bool = False, progress=None, force: bool = False,
           redline: bool = False) -> tuple[Job, list[Written]]:
     """Config → data → metrics here, once; narrative → exhibits → layout per region in the
-    workers (started first, so that they load their libraries and compile the templates while
-    the data are read); then the output stage puts the documents in place."""
+    workers (the composer started first, so that it compiles the templates while the data
+    are read; generator.render.Pool); then the output stage puts the documents in place."""
     from .render import Pool, Setup
 
     cfg = load_config(config_path)
-    expected = None if all_regions else max(1, len(regions or ()))
     with Pool(jobs, Setup(cfg.templates, template_cache())) as pool:
-        pool.start(expected)
+        pool.start()
         prep = prepare(config_path, regions, all_regions=all_regions, cfg=cfg,
                        keep_going=keep_going)
         return write(prep, pool=pool, keep_going=keep_going, progress=progress, force=force,

@@ -1,12 +1,14 @@
 """The per-region stages in worker processes: narrative, exhibits and layout, into temporary files.
 
-The main process reads the config and the data and computes the metrics batch once; each
-worker gets that batch once (`Pool.share`), composes its regions' reports from it (the
-function `build.region_report`, handed over with the batch), draws their charts and lays
-them out. A worker writes each document to a temporary file beside the final one and returns
-the report's blocks and the file's path, hash and estimated page count, so memory stays flat
-however many regions a batch has. Nothing is renamed into place here: `build.write` does that
-once every region succeeded.
+The main process reads the config and the data and computes the metrics batch once. A
+worker forked early (the composer) gets that batch once (`Pool.share`) and composes every
+region's report from it (the function `build.region_report`, handed over with the batch);
+drawers, forked from the main process once it has loaded the drawing libraries (so that
+they inherit them, and the batch, rather than load them again), draw the charts and lay the
+documents out. A worker writes each document to a temporary file beside the final one and
+returns the report's blocks and the file's path, hash and estimated page count, so memory
+stays flat however many regions a batch has. Nothing is renamed into place here:
+`build.write` does that once every region succeeded.
 
 Must not import python-docx or matplotlib at module level (they load in the workers, or on
 first use); knows nothing of the CLI.
@@ -19,6 +21,7 @@ import signal
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -187,16 +190,19 @@ class Setup:
 
 
 def _warm_up(setup: Setup | None = None) -> None:
-    """Compile the templates and load what every document needs (the Chinese numerals, the
-    document writer): each worker does this when it starts, while the main process is still
-    reading the data. matplotlib (a third of a second) is loaded by the first chart a worker
-    has to draw: a rebuild whose charts all come from the cache never loads it."""
+    """The composer, when it starts (while the main process is still reading the data):
+    compile the templates and load the Chinese numerals and the document writer (it lays out
+    a batch of one region). Drawers inherit what they need from the main process; a chart a
+    worker has to draw without matplotlib loaded loads it then: a rebuild whose charts all
+    come from the cache never loads it."""
     from . import fmt, layout
-    from .narrative import renderer_for
+    from .narrative import markup, renderer_for
 
     if setup is not None:
         renderer_for(setup.templates, setup.compiled).compile_all()
         fmt.chinese_ordinal(1)   # loads the Chinese numerals library
+        markup.warm_up()
+        from .output import regen  # noqa: F401  (content_hash, inputs_key)
     layout.warm_up()
 
 
@@ -229,22 +235,27 @@ def _sigint_blocked():
 
 
 class Pool:
-    """Up to `jobs` worker processes that compose and lay out the regions' documents.
+    """Worker processes that compose and lay out the regions' documents (`jobs` at most
+    drawing at a time).
 
-    `start` forks them early, before the data are read: each imports the heavy libraries
-    and compiles the templates while the main process reads and checks the data. The batch
-    is then handed to each worker once (`share`: one pickled file, read once per worker),
-    never per task. With one job, or one task and no worker started, everything runs in this
-    process."""
+    `start` forks one worker early, before the data are read: the composer, which compiles
+    the templates while this process reads and checks the data, and then composes every
+    region from the batch, handed to it once (`share`: one pickled file). A batch of several
+    regions then gets `jobs` drawers, forked from this process once it has loaded python-docx
+    and (for a first build, whose charts cannot be in the cache yet) matplotlib with the
+    Chinese font: they inherit the libraries and the batch instead of each loading them
+    again, and draw the charts and lay out the documents as the composer hands the regions
+    on. One region: the composer lays it out and this process draws its charts meanwhile.
+    With one job, or one task and no worker started, everything runs in this process."""
 
     def __init__(self, jobs: int, setup: Setup | None = None):
         self.jobs = jobs
         self.setup = setup
-        self.executor: ProcessPoolExecutor | None = None
+        self.executor: ProcessPoolExecutor | None = None   # the composer, started early
+        self.drawers: ProcessPoolExecutor | None = None
         self.shared: Shared | None = None
         self.shared_file: Path | None = None
-        self.used = False               # a task went to the workers
-        self.workers = 0
+        self.used = False               # a task went to the composer
 
     def __enter__(self) -> Pool:
         return self
@@ -259,6 +270,9 @@ class Pool:
         from .output import interrupts_held
 
         with interrupts_held():
+            if self.drawers is not None:
+                self.drawers.shutdown(wait=True, cancel_futures=True)
+                self.drawers = None
             if self.executor is not None:
                 if not self.used:   # started early and given nothing: no need to let it warm up
                     for process in list(getattr(self.executor, "_processes", {}).values()):
@@ -266,24 +280,15 @@ class Pool:
                 self.executor.shutdown(wait=True, cancel_futures=True)
                 self.executor = None
             if self.shared_file is not None:
+                _SHARED.pop(self.shared_file, None)
                 self.shared_file.unlink(missing_ok=True)
                 self.shared_file = None
 
-    def start(self, workers: int | None = None) -> None:
-        """Fork min(jobs, workers) workers now (nothing with one job)."""
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
+    def start(self) -> None:
+        """Fork the composer now (nothing with one job)."""
         if self.jobs < 2 or self.executor is not None:
             return
-        n = max(1, min(self.jobs, workers or self.jobs))
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("fork" if "fork" in methods else methods[0])
-        with _sigint_blocked():
-            self.executor = ProcessPoolExecutor(max(n, 1), mp_context=ctx,
-                                                initializer=_worker_init, initargs=(self.setup,))
-            self.executor.submit(int)   # creates the workers now, with SIGINT held
-        self.workers = max(n, 1)
+        self.executor = _fork_workers(1, self.setup)
 
     def share(self, shared: Shared) -> None:
         """The batch the next tasks belong to."""
@@ -292,7 +297,8 @@ class Pool:
         _SHARED[None] = shared
 
     def _shared_file(self) -> Path:
-        """The pickled batch for the workers, written once (removed by `stop`)."""
+        """The pickled batch for the composer, written once (removed by `stop`); drawers
+        forked later find it in `_SHARED` under the same name, inherited."""
         if self.shared_file is None:
             import pickle
             import tempfile
@@ -301,24 +307,49 @@ class Pool:
             self.shared_file = Path(name)
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(self.shared, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            assert self.shared is not None   # (share comes first)
+            _SHARED[self.shared_file] = self.shared
         return self.shared_file
+
+    def _start_drawers(self, n: int) -> ProcessPoolExecutor:
+        """Load what drawing and laying out need here, then fork `n` drawers that inherit it.
+        matplotlib is loaded first only when the chart cache holds no image yet (a first
+        build draws every chart); otherwise a drawer loads it if it has a chart to draw."""
+        from . import layout
+
+        layout.warm_up()
+        assert self.shared is not None
+        if _first_drawing(self.shared.chart_cache):
+            from .exhibits import charts
+
+            charts.warm_up()
+        import gc
+
+        gc.freeze()   # what they inherit stays out of their collections: fewer pages copied
+        try:
+            self.drawers = _fork_workers(n, None)
+        finally:
+            gc.unfreeze()
+        return self.drawers
 
     def run(self, tasks: list[Task], progress=None) -> list[Outcome]:
         """Compose and render every task; the outcomes in the order they finish.
 
         In this process a region's stages run one after the other. With workers, each region
-        is three tasks (compose → draw its charts → lay out) scheduled as they become ready,
-        so that two workers share the work evenly however few the regions are."""
+        is three tasks (compose → draw its charts → lay out) scheduled as they become ready."""
         if self.jobs > 1 and len(tasks) > 1 and self.executor is None:
-            self.start(len(tasks))
+            self.start()
         if progress is not None and hasattr(progress, "start"):
             progress.start(len(tasks))
         if self.executor is None or not tasks:
             return self._run_here(tasks, progress)
         self.used = True
         assert self.shared is not None   # (share comes first)
+        several = len(tasks) > 1
         stages = _Stages(self.executor, self._shared_file(), progress,
-                         self.shared.chart_cache if self.workers == 1 else None)
+                         draw_here=None if several else self.shared.chart_cache,
+                         start_drawers=partial(self._start_drawers, min(self.jobs, len(tasks)))
+                         if several else None)
         try:
             return stages.run(tasks)
         except BaseException:  # Ctrl-C or a crash: stop the workers, keep no temporary file
@@ -339,6 +370,27 @@ class Pool:
         return outcomes
 
 
+def _first_drawing(cache: Path | None) -> bool:
+    """Whether a build with this chart cache will draw charts for sure (none is cached yet),
+    so that loading matplotlib before any region is composed is no waste."""
+    return cache is None or not any(Path(cache).glob("*.png"))
+
+
+def _fork_workers(n: int, setup: Setup | None) -> ProcessPoolExecutor:
+    """`n` worker processes, forked now (where the system can fork) with SIGINT held, so
+    that none starts with Python's default handler."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else methods[0])
+    with _sigint_blocked():
+        executor = ProcessPoolExecutor(n, mp_context=ctx, initializer=_worker_init,
+                                       initargs=(setup,))
+        executor.submit(int)   # creates the workers now
+    return executor
+
+
 def _discard(outcomes) -> None:
     from .output import discard_temp
 
@@ -352,11 +404,16 @@ class _Stages:
     once its report is composed (a chart two regions share, once), and it is laid out once
     they are all in the chart cache."""
 
-    def __init__(self, executor, shared: Path, progress, draw_here: Path | None = None):
-        self.executor, self.shared, self.progress = executor, shared, progress
-        # With one worker (one report) this process, idle otherwise, draws the charts into
-        # the chart cache `draw_here`, having loaded matplotlib while the worker composed.
+    def __init__(self, composer, shared: Path, progress, draw_here: Path | None = None,
+                 start_drawers: Callable | None = None):
+        self.composer, self.shared, self.progress = composer, shared, progress
+        # One report: this process, idle otherwise, draws the charts into the chart cache
+        # `draw_here`, having loaded matplotlib while the composer composed.
         self.draw_here = draw_here
+        # Several: once the composer has them all, `start_drawers` loads the libraries here
+        # and forks the drawers, which draw and lay out from then on.
+        self.start_drawers = start_drawers
+        self.drawers = None
         self.pending: dict = {}                       # future → (stage, region or chart key)
         self.waiting: dict[str, tuple[Outcome, set]] = {}   # region → (composed, keys to draw)
         self.drawing: dict[str, set[str]] = {}        # chart key → regions waiting for it
@@ -371,15 +428,18 @@ class _Stages:
         created, so that none starts with Python's default handler."""
         from .output import interrupts_held
 
+        executor = self.composer if stage == "compose" or self.drawers is None else self.drawers
         with interrupts_held(), _sigint_blocked():
-            self.pending[self.executor.submit(fn, arg)] = (stage, tag)
+            self.pending[executor.submit(fn, arg)] = (stage, tag)
 
     def run(self, tasks: list[Task]) -> list[Outcome]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         for task in tasks:
             self.submit("compose", _compose, replace(task, shared=self.shared), task.region)
-        if self.draw_here is not None:
+        if self.start_drawers is not None:
+            self.drawers = self.start_drawers()
+        elif self.draw_here is not None and _first_drawing(self.draw_here):
             from .exhibits import charts
 
             charts.warm_up()

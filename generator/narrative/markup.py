@@ -35,6 +35,11 @@ def _md():
     return _parser
 
 
+def warm_up() -> None:
+    """Load the Markdown parser now (a worker process, at its start)."""
+    _md()
+
+
 def _runs(inline, source: str) -> list[Run]:
     runs: list[Run] = []
     bold = False
