@@ -1,7 +1,12 @@
 """Rendering one document (generator/render.py): the .docx bytes and its page count."""
 
 import io
+import os
+import re
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -85,3 +90,88 @@ def test_one_report_with_a_worker_has_its_charts_drawn_by_the_main_process(tmp_p
     [doc] = (one / "output").rglob("*评估报告.docx")
     assert doc.read_bytes() == (two / doc.relative_to(one)).read_bytes()
     assert len(list((two / "output" / ".reportgen" / "charts").glob("*.png"))) == 4
+
+
+STAGE_LOG: list[Path] = []    # where the stand-ins below append (set before the fork)
+
+
+def _log_stage(stage: str) -> None:
+    with STAGE_LOG[0].open("a", encoding="utf-8") as fh:
+        fh.write(f"{stage} {os.getpid()} {int('matplotlib' in sys.modules)}\n")
+
+
+def logged_compose(task, *args):
+    """Stand-ins for the worker stages (module-level: the executor pickles them by name)."""
+    import generator.render as render
+
+    _log_stage("_compose")
+    return render.real_stages["_compose"](task, *args)
+
+
+def logged_draw(job):
+    import generator.render as render
+
+    _log_stage("_draw")
+    return render.real_stages["_draw"](job)
+
+
+def logged_lay_out(job):
+    import generator.render as render
+
+    _log_stage("_lay_out")
+    return render.real_stages["_lay_out"](job)
+
+
+def test_a_batch_is_composed_by_one_worker_and_drawn_by_others_that_inherit_matplotlib(
+        tmp_path, monkeypatch):
+    """--jobs 2, several regions: the composer composes every region; the charts are drawn
+    and the documents laid out by drawers forked from this process after it loaded
+    matplotlib, so none of them loads it again; the documents are those one process makes."""
+    import generator.render as render
+    from generator.build import build
+    from generator.exhibits import charts
+
+    one, two = copy_sample(tmp_path / "one"), copy_sample(tmp_path / "two")
+    build(one / "report.yaml", all_regions=True, jobs=1)
+    charts.clear_cache()
+    log = tmp_path / "stages.log"
+    STAGE_LOG[:] = [log]
+    monkeypatch.setattr(render, "real_stages", {name: getattr(render, name)
+                                                 for name in ("_compose", "_draw", "_lay_out")},
+                        raising=False)
+    monkeypatch.setattr(render, "_compose", logged_compose)
+    monkeypatch.setattr(render, "_draw", logged_draw)
+    monkeypatch.setattr(render, "_lay_out", logged_lay_out)
+    build(two / "report.yaml", all_regions=True, jobs=2)
+    rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    pids = {stage: {pid for s, pid, _ in rows if s == stage} for stage in ("_compose", "_draw", "_lay_out")}
+    assert len(pids["_compose"]) == 1 and str(os.getpid()) not in pids["_compose"]
+    assert len(pids["_draw"]) == 2 and not pids["_draw"] & pids["_compose"]
+    assert pids["_lay_out"] <= pids["_draw"]
+    assert all(loaded == "1" for s, _, loaded in rows if s == "_draw")     # inherited
+    assert sum(1 for s, *_ in rows if s == "_compose") == 9
+    assert sum(1 for s, *_ in rows if s == "_draw") == len(
+        list((two / "output" / ".reportgen" / "charts").glob("*.png")))      # each chart once
+    for doc in (one / "output").rglob("*评估报告.docx"):
+        assert doc.read_bytes() == (two / doc.relative_to(one)).read_bytes(), doc.name
+
+
+def test_a_rebuild_whose_charts_are_cached_never_loads_matplotlib(tmp_path):
+    """A fresh process rebuilding the city's report (--force) with every chart in the cache:
+    neither it nor a worker imports matplotlib."""
+    city = copy_sample(tmp_path / "city")
+    code = (
+        "import sys\n"
+        "from generator.build import build\n"
+        f"build({str(city / 'report.yaml')!r}, jobs=2, force=True)\n"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib loaded in the main process'\n"
+        "print('ok')\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert first.returncode != 0 and "matplotlib loaded" in first.stderr   # it drew the charts
+    again = subprocess.run([sys.executable, "-X", "importtime", "-c", code],
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "ok"
+    # -X importtime reports the workers' imports on the same stderr
+    assert not re.search(r"\|\s*matplotlib\b", again.stderr)
