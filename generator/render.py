@@ -17,6 +17,7 @@ first use); knows nothing of the CLI.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -415,6 +416,7 @@ class _Stages:
         self.start_drawers = start_drawers
         self.drawers = None
         self.pending: dict = {}                       # future → (stage, region or chart key)
+        self.finished: queue.SimpleQueue = queue.SimpleQueue()   # futures, as they finish
         self.waiting: dict[str, tuple[Outcome, set]] = {}   # region → (composed, keys to draw)
         self.drawing: dict[str, set[str]] = {}        # chart key → regions waiting for it
         self.drawn: set[str] = set()
@@ -430,11 +432,13 @@ class _Stages:
 
         executor = self.composer if stage == "compose" or self.drawers is None else self.drawers
         with interrupts_held(), _sigint_blocked():
-            self.pending[executor.submit(fn, arg)] = (stage, tag)
+            future = executor.submit(fn, arg)
+            self.pending[future] = (stage, tag)
+        # (a queue, not concurrent.futures.wait: that visits every pending future each time,
+        # and a batch of 200 regions has a thousand charts pending at once)
+        future.add_done_callback(self.finished.put)
 
     def run(self, tasks: list[Task]) -> list[Outcome]:
-        from concurrent.futures import FIRST_COMPLETED, wait
-
         for task in tasks:
             self.submit("compose", _compose, replace(task, shared=self.shared), task.region)
         if self.start_drawers is not None:
@@ -444,10 +448,9 @@ class _Stages:
 
             charts.warm_up()
         while self.pending:
-            done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
-            for future in done:
-                stage, tag = self.pending.pop(future)
-                self.handlers[stage](tag, future.result())
+            future = self.finished.get()
+            stage, tag = self.pending.pop(future)
+            self.handlers[stage](tag, future.result())
         return self.outcomes
 
     def finish(self, outcome: Outcome) -> None:
