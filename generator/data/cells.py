@@ -62,6 +62,8 @@ def odd_characters(written: str, ascii_only: bool = False) -> tuple[str, str] | 
 
 def text(value: object) -> str:
     """A cell as text: '' for empty, 5 → '5', 5.5 → '5.5', a date → '2024年5月1日'."""
+    if type(value) is str:   # most cells: first, before the checks of other types
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

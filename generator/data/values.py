@@ -195,7 +195,9 @@ def _year(row: Row, options: DataOptions, bad) -> int | str | None:
         bad("year", "年度为空", f"请填写年度，如 {options.last_year}")
         return None
     value = None
-    if not isinstance(raw, (_dt.date, _dt.datetime, bool)):
+    if type(raw) in (int, float):   # most cells: a number, with no text to read
+        value = parse_number(raw)
+    elif not isinstance(raw, (_dt.date, _dt.datetime, bool)):
         written = unicodedata.normalize("NFKC", text(raw)).removesuffix("年").strip()
         if written.lower() in _TARGET_WORDS:
             return TARGET
