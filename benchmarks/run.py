@@ -164,7 +164,12 @@ def batch(b: Bench) -> list[Row]:
     per_county = (median([r.cpu for r in one]) - median([r.cpu for r in city])) / (n - 1)
     in1, in2 = (in_process_batch(cfg, jobs, b.subset, b.sizes) for jobs in (1, 2))
     peak = max(r.rss_mb for r in one + two)
+    pair = parallel_drawing(b)
     return [
+        Row("machine: a chart drawn in each of 2 processes", pair["chart_pair"] / 1000, "s",
+            b.sizes.batch * 5, note=f"alone {pair['chart_alone']:.0f} ms: two drawers draw "
+            f"{2 * pair['chart_alone'] / pair['chart_pair']:.2f}x as fast as one (bounds the "
+            "drawing part of a batch)"),
         Row(f"batch {n}, CLI cold --jobs 1: wall", wall1, "s", reps),
         Row(f"batch {n}, CLI cold --jobs 2: wall", wall2, "s", reps,
             note=f"peak RSS {peak:.0f} MB"),
@@ -172,10 +177,17 @@ def batch(b: Bench) -> list[Row]:
         Row(f"batch {n}, in-process (charts uncached) j1", in1, "s", reps),
         Row(f"batch {n}, in-process (charts uncached) j2", in2, "s", reps),
         Row(f"batch {n}, in-process: speed-up j1/j2", in1 / in2, "x", reps, 1.8, True,
-            note="gather is serial in both"),
+            note="warm: no loading to overlap"),
         Row(f"CPU per additional county ({n} - city)/{n - 1}", per_county, "s", reps, 0.45,
             note="CLI cold --jobs 1, children included"),
     ]
+
+
+def parallel_drawing(b: Bench) -> dict[str, float]:
+    """benchmarks/parallel.py in a fresh process: ms a chart takes alone and in a pair."""
+    script = Path(__file__).with_name("parallel.py")
+    done = run([PYTHON, str(script), str(b.config), str(b.sizes.batch * 5)], env=b.env.fresh())
+    return json.loads(done.output.strip().splitlines()[-1])
 
 
 def in_process_batch(config: Path, jobs: int, subset: list[str] | None, sizes: Sizes) -> float:
