@@ -247,11 +247,16 @@ def test_bundled_files_are_the_repository_copies():
 
 
 def test_pyproject_lists_every_package_and_ships_the_bundle():
-    """The bundle's package-dir mapping needs an explicit package list: none may be missing."""
+    """The bundle's package-dir mapping needs an explicit package list: none may be missing,
+    nor a folder of data files (the workbench's pages), which setuptools would warn about."""
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "generator").rglob("__init__.py")}
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "generator").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts}
     assert found <= set(conf["packages"])
+    data = {name for name in found if not (ROOT / name.replace(".", "/") / "__init__.py").exists()}
+    assert data == {"generator.web.static", "generator.web.templates"}
+    assert all(name in conf["package-data"] for name in data)
     assert conf["package-dir"] == {"generator._bundled": "data", "generator._bundled.templates": "templates"}
     assert conf["package-data"]["generator._bundled"] == ["指标目录.csv"]
 
