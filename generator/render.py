@@ -409,10 +409,12 @@ class _Stages:
                  start_drawers: Callable | None = None):
         self.composer, self.shared, self.progress = composer, shared, progress
         # One report: this process, idle otherwise, draws the charts into the chart cache
-        # `draw_here`, having loaded matplotlib while the composer composed.
+        # `draw_here` (having loaded matplotlib while the composer composed, when no chart
+        # was cached yet).
         self.draw_here = draw_here
-        # Several: once the composer has them all, `start_drawers` loads the libraries here
-        # and forks the drawers, which draw and lay out from then on.
+        # Several: once the composer has been given every region, `start_drawers` loads the
+        # libraries here (while the composer composes) and forks the drawers, which draw and
+        # lay out from then on.
         self.start_drawers = start_drawers
         self.drawers = None
         self.pending: dict = {}                       # future → (stage, region or chart key)
