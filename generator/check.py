@@ -15,7 +15,7 @@ def run_check(config_path, echo) -> bool:
     from .data import count_problems, format_problems
 
     cfg = load_config(config_path)
-    known, record = _known(cfg.output)
+    known, record = known_documents(cfg.output)
     try:
         job = gather(config_path, all_regions=True, cfg=cfg, known=known)
     except DataError as exc:
@@ -25,7 +25,7 @@ def run_check(config_path, echo) -> bool:
         echo(format_problems(exc.problems))
         echo(f"\n发现 {errors} 个错误、{warnings} 个警告。请按“处理建议”修改数据后重新运行 reportgen check。")
         return False
-    _remember(record, job)
+    remember(record, job)
     ds = job.ds
     ds.warnings[:0] = _target_warnings(ds)  # about the setup: before the per-value warnings
     if ds.warnings:
@@ -44,10 +44,11 @@ def run_check(config_path, echo) -> bool:
     return True
 
 
-def _known(output):
+def known_documents(output):
     """What the last build (the manifest) or the last check recorded of each document: a
     region whose inputs key has not changed since renders as it did, so it is not composed
-    again (build.gather's `known`). A manifest that cannot be read just means no help."""
+    again (build.gather's `known`; also the workbench's overview). A manifest that cannot be
+    read just means no help. Returns (known, the check record to `remember` in)."""
     from .errors import OutputError
     from .output import CheckRecord, Manifest
 
@@ -62,8 +63,8 @@ def _known(output):
     return known, record
 
 
-def _remember(record, job) -> None:
-    """Record the regions this check composed, for the next one."""
+def remember(record, job) -> None:
+    """Record the regions this check (or overview) composed, for the next one."""
     from .output.manifest import DocumentKeys
 
     for r in job.reports:

@@ -1,7 +1,9 @@
 """What the overview shows per region: its form, its data, its last build.
 
 Computed with the same `build.gather` a build uses (lenient, so that one county's bad rows
-do not hide the others), never writing anything, and kept until an input file changes.
+do not hide the others), and kept until an input file changes. Like `reportgen check` it
+composes only the regions whose inputs changed since the last build or check, and writes
+nothing but the caches in output/.reportgen/ (the data cache, the check record).
 """
 
 from __future__ import annotations
@@ -67,12 +69,17 @@ def _read(config_path: Path):
     """(cfg, dataset, job, error): as much as can be read. A failed gather (a broken template,
     a bad catalog) still lists the regions, so that their previous reports stay served."""
     from ..build import gather
+    from ..check import known_documents, remember
     from ..config import load_config
     from ..rounds import current_data
 
     cfg = load_config(config_path)
     try:
-        job = gather(config_path, all_regions=True, cfg=cfg, keep_going=True)
+        # a region whose inputs are those the last build or check recorded is not composed
+        # again: its 【待补】 count is the recorded one
+        known, record = known_documents(cfg.output)
+        job = gather(config_path, all_regions=True, cfg=cfg, keep_going=True, known=known)
+        remember(record, job)
         return cfg, job.ds, job, ""
     except ReportError as exc:
         error = exc.message
@@ -123,6 +130,8 @@ def _region(cfg, ds, job, region, known: dict) -> RegionStatus:
     report = next((r for r in job.reports if r.region.name == region.name), None) if job else None
     if report is not None:
         s.missing = len(report.missing)
+    elif job is not None and region.name in job.known_missing:
+        s.missing = len(job.known_missing[region.name])
     if region.name in ds.failed:   # its rows in the values files have errors
         s.problem = format_problems(ds.failed[region.name])
         s.form, s.form_detail = PROBLEM, "数据有误，不能生成报告（见下方）"
