@@ -180,6 +180,19 @@ def test_no_problem_item_about_a_met_indicator(which):
     assert not found, "\n".join(f"{k}：\n{rb.summary(v, 8)}" for k, v in found.items())
 
 
+def test_a_figure_every_county_shares_is_level_with_the_others_not_ranked():
+    """In the variant every county's per-capita hours are the same (8 share first place):
+    a county report says it is level with the other counties, with no rank (并列第一 would
+    read as praise) and no second 持平 for the city's average, which is that same figure."""
+    cfg, ds = var.sample()
+    vds = var.variant(cfg, ds)
+    assert var.batch(cfg, vds).region("白沙县").indicators["per_capita_hours"].tied == 8
+    [report] = var.build_reports(cfg, vds, ["白沙县"])
+    [sentence] = [s for s in report.narrative.text.split("。") if "从横向比较看" in s]
+    assert "与临江市其他县（市、区）持平" in sentence, sentence
+    assert "排名" not in sentence and sentence.count("持平") == 1, sentence
+
+
 # ---------------------------------------------------------------------------------------
 # Each rule can fail: hand-written sentences against hand-made metrics
 # ---------------------------------------------------------------------------------------
