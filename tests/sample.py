@@ -17,6 +17,36 @@ def copy_sample(dest: Path) -> Path:
     return dest
 
 
+def edit_value(city: Path, region: str, year: int, code: str, change=None) -> None:
+    """Change one value of the sample's values workbook in place (`change(old) → new`), or
+    with no `change` delete its row (the value is then missing: 【待补】)."""
+    from openpyxl import load_workbook
+
+    path = city / "data" / "指标数据.xlsx"
+    wb = load_workbook(path)
+    ws = wb["指标数据"]
+    [row] = [cells for cells in ws.iter_rows(min_row=2)
+             if (cells[0].value, cells[1].value, cells[2].value) == (region, year, code)]
+    if change is None:
+        ws.delete_rows(row[0].row)
+    else:
+        row[3].value = change(row[3].value)
+    wb.save(path)
+
+
+def count_compositions(monkeypatch) -> list[str]:
+    """The regions composed in this process from now on (build.region_report), in order."""
+    import generator.build as build_module
+
+    real, composed = build_module.region_report, []
+
+    def counting(prep, renderer, name):
+        composed.append(name)
+        return real(prep, renderer, name)
+    monkeypatch.setattr(build_module, "region_report", counting)
+    return composed
+
+
 def strip_year(city: Path, year: int, regions=None) -> None:
     """Remove the values of `year` (of `regions` only, when given) from the sample's values
     workbook and texts file, so that forms bring them back."""

@@ -9,7 +9,7 @@ from generator.config import load_config
 from generator.data import cache as data_cache
 from generator.errors import DataError
 from generator.output import DataCache
-from tests.sample import copy_sample
+from tests.sample import copy_sample, count_compositions
 
 
 @pytest.fixture(scope="module")
@@ -87,15 +87,7 @@ def _bump(county, code):
 @pytest.fixture
 def counted(monkeypatch):
     """The regions build.region_report composes (jobs=1 composes in this process)."""
-    import generator.build as build_module
-
-    real, seen = build_module.region_report, []
-
-    def counting(prep, renderer, name):
-        seen.append(name)
-        return real(prep, renderer, name)
-    monkeypatch.setattr(build_module, "region_report", counting)
-    return seen
+    return count_compositions(monkeypatch)
 
 
 def _stamps(root):

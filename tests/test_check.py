@@ -3,7 +3,7 @@
 from openpyxl import load_workbook
 
 from generator.check import run_check
-from tests.sample import copy_sample
+from tests.sample import copy_sample, count_compositions, edit_value
 
 
 def _run(config) -> tuple[bool, str]:
@@ -36,22 +36,9 @@ def test_a_broken_value_fails_and_is_named(tmp_path):
 
 
 def test_a_second_check_composes_only_what_changed_and_says_the_same(tmp_path, monkeypatch):
-    import generator.build as build_module
-
     city = copy_sample(tmp_path)
-    path = city / "data" / "指标数据.xlsx"
-    wb = load_workbook(path)
-    ws = wb["指标数据"]
-    [row] = [r[0].row for r in ws.iter_rows(min_row=2)
-             if (r[0].value, r[1].value, r[2].value) == ("青石县", 2025, "joint_meeting_depts")]
-    ws.delete_rows(row)                              # one value missing: listed as 待补
-    wb.save(path)
-    real, composed = build_module.region_report, []
-
-    def counting(prep, renderer, name):
-        composed.append(name)
-        return real(prep, renderer, name)
-    monkeypatch.setattr(build_module, "region_report", counting)
+    edit_value(city, "青石县", 2025, "joint_meeting_depts")   # one value missing: listed as 待补
+    composed = count_compositions(monkeypatch)
     ok, first = _run(city / "report.yaml")
     assert ok and len(composed) == 9 and "青石县2025年「联席会议成员单位数」" in first, first
     composed.clear()

@@ -1,7 +1,7 @@
 """The overview of the city (generator/web/status.py): each region's form and report."""
 
 from generator.web import status
-from tests.sample import copy_sample
+from tests.sample import copy_sample, count_compositions, edit_value
 
 REGIONS = ["临江市", "江城区", "东湖区", "西山区", "临川县", "青石县", "白沙县", "云岭县", "安平市"]
 
@@ -40,24 +40,9 @@ def test_a_broken_template_is_said_once_and_the_regions_still_listed(tmp_path):
 def test_after_a_correction_the_overview_composes_only_the_regions_it_touches(tmp_path, monkeypatch):
     """Like `reportgen check`: regions whose inputs are those recorded last time are not
     composed again, and their 【待补】 counts are the recorded ones."""
-    from openpyxl import load_workbook
-
-    import generator.build as build_module
-
     city = copy_sample(tmp_path / "city")
-    path = city / "data" / "指标数据.xlsx"
-    wb = load_workbook(path)
-    ws = wb["指标数据"]
-    [row] = [r[0].row for r in ws.iter_rows(min_row=2)
-             if (r[0].value, r[1].value, r[2].value) == ("青石县", 2025, "joint_meeting_depts")]
-    ws.delete_rows(row)                                  # one value missing: 待补 in 青石县
-    wb.save(path)
-    real, composed = build_module.region_report, []
-
-    def counting(prep, renderer, name):
-        composed.append(name)
-        return real(prep, renderer, name)
-    monkeypatch.setattr(build_module, "region_report", counting)
+    edit_value(city, "青石县", 2025, "joint_meeting_depts")   # one value missing: 待补 in 青石县
+    composed = count_compositions(monkeypatch)
     first = status.compute(city / "report.yaml")
     assert len(composed) == 9 and first.region("青石县").missing == 1
     composed.clear()
@@ -65,12 +50,7 @@ def test_after_a_correction_the_overview_composes_only_the_regions_it_touches(tm
     assert composed == []
     assert [(r.name, r.missing, r.problem) for r in again.regions] == \
         [(r.name, r.missing, r.problem) for r in first.regions]
-    wb = load_workbook(path)                             # 白沙县's own count corrected
-    ws = wb["指标数据"]
-    for cells in ws.iter_rows(min_row=2):
-        if (cells[0].value, cells[1].value, cells[2].value) == ("白沙县", 2025, "joint_meeting_depts"):
-            cells[3].value += 1
-    wb.save(path)
+    edit_value(city, "白沙县", 2025, "joint_meeting_depts", lambda n: n + 1)   # its own count
     composed.clear()
     third = status.compute(city / "report.yaml")
     assert "白沙县" in composed and len(composed) < 9, composed
