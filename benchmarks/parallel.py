@@ -20,15 +20,13 @@ from pathlib import Path
 
 
 def _chart_spec(config: Path):
-    from generator import build, exhibits
-    from generator.blocks import Figure
+    """The city report's completion chart, as a build composes it (build.region_report)."""
+    from generator import build
     from generator.narrative import renderer_for
 
     prep = build.prepare(config)
-    m = prep.batch.region(prep.ds.city.name)
-    text = renderer_for(prep.cfg.templates).render(prep.cfg, m, prep.peers_n)
-    titles = {b.key: b.title for b in text.blocks if isinstance(b, Figure)}
-    return exhibits.chart_specs(prep.batch, m, titles)["completion"]
+    report = build.region_report(prep, renderer_for(prep.cfg.templates), prep.ds.city.name)
+    return report.specs["completion"]
 
 
 def _timed(fn, reps: int) -> float:

@@ -169,7 +169,8 @@ def batch(b: Bench) -> list[Row]:
         Row("machine: a chart drawn in each of 2 processes", pair["chart_pair"] / 1000, "s",
             b.sizes.batch * 5, note=f"alone {pair['chart_alone']:.0f} ms: two drawers draw "
             f"{2 * pair['chart_alone'] / pair['chart_pair']:.2f}x as fast as one (bounds the "
-            "drawing part of a batch)"),
+            "drawing part of a batch); a Python loop "
+            f"{2 * pair['loop_alone'] / pair['loop_pair']:.2f}x"),
         Row(f"batch {n}, CLI cold --jobs 1: wall", wall1, "s", reps),
         Row(f"batch {n}, CLI cold --jobs 2: wall", wall2, "s", reps,
             note=f"peak RSS {peak:.0f} MB"),

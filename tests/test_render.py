@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -100,26 +101,13 @@ def _log_stage(stage: str) -> None:
         fh.write(f"{stage} {os.getpid()} {int('matplotlib' in sys.modules)}\n")
 
 
-def logged_compose(task, *args):
-    """Stand-ins for the worker stages (module-level: the executor pickles them by name)."""
+def logged_stage(stage: str, *args):
+    """Stands in for a worker stage (module-level and bound with functools.partial: the
+    executor pickles it by name)."""
     import generator.render as render
 
-    _log_stage("_compose")
-    return render.real_stages["_compose"](task, *args)
-
-
-def logged_draw(job):
-    import generator.render as render
-
-    _log_stage("_draw")
-    return render.real_stages["_draw"](job)
-
-
-def logged_lay_out(job):
-    import generator.render as render
-
-    _log_stage("_lay_out")
-    return render.real_stages["_lay_out"](job)
+    _log_stage(stage)
+    return render.real_stages[stage](*args)
 
 
 def test_a_batch_is_composed_by_one_worker_and_drawn_by_others_that_inherit_matplotlib(
@@ -139,9 +127,8 @@ def test_a_batch_is_composed_by_one_worker_and_drawn_by_others_that_inherit_matp
     monkeypatch.setattr(render, "real_stages", {name: getattr(render, name)
                                                  for name in ("_compose", "_draw", "_lay_out")},
                         raising=False)
-    monkeypatch.setattr(render, "_compose", logged_compose)
-    monkeypatch.setattr(render, "_draw", logged_draw)
-    monkeypatch.setattr(render, "_lay_out", logged_lay_out)
+    for stage in ("_compose", "_draw", "_lay_out"):
+        monkeypatch.setattr(render, stage, partial(logged_stage, stage))
     build(two / "report.yaml", all_regions=True, jobs=2)
     rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
     pids = {stage: {pid for s, pid, _ in rows if s == stage} for stage in ("_compose", "_draw", "_lay_out")}
