@@ -193,6 +193,19 @@ def test_a_figure_every_county_shares_is_level_with_the_others_not_ranked():
     assert "排名" not in sentence and sentence.count("持平") == 1, sentence
 
 
+def test_first_or_last_place_is_said_once():
+    """排名第八 already says last place: the per-capita comparison does not add 排名末位
+    (nor 位居首位 after 排名第一); a middle place gets its phrase."""
+    reports = sample_reports()
+    said = {}
+    for name in ("云岭县", "安平市", "江城区"):   # 8th, 1st and 3rd in the sample
+        [sentence] = [s for s in reports[name].narrative.text.split("。") if "从横向比较看" in s]
+        said[name] = sentence
+    assert "排名第八" in said["云岭县"] and "末位" not in said["云岭县"], said["云岭县"]
+    assert "排名第一" in said["安平市"] and "首位" not in said["安平市"], said["安平市"]
+    assert "排名第三" in said["江城区"] and "位居临江市前列" in said["江城区"], said["江城区"]
+
+
 # ---------------------------------------------------------------------------------------
 # Each rule can fail: hand-written sentences against hand-made metrics
 # ---------------------------------------------------------------------------------------
