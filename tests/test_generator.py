@@ -1,27 +1,32 @@
-"""The package itself (generator/__init__.py): its version has one home, pyproject.toml."""
+"""The package itself (generator/__init__.py): its version has one home, `__version__`."""
 
+import importlib.metadata
 import re
+import subprocess
+import sys
 from pathlib import Path
-
-import pytest
 
 import generator
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_version_is_pyprojects():
+def test_pyproject_takes_the_version_from_the_package():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     project = text.split("[project]", 1)[1].split("\n[", 1)[0]
-    declared = re.search(r'^version = "([^"]+)"', project, re.M).group(1)
-    assert generator.__version__ == declared
+    assert re.search(r'^dynamic = \["version"\]', project, re.M)
+    assert not re.search(r"^version\s*=", project, re.M)   # no second home
+    assert 'version = {attr = "generator.__version__"}' in text
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", generator.__version__)
 
 
-def test_the_checkout_reading_agrees_with_the_metadata():
-    assert generator._version() == generator.__version__
+def test_the_installed_metadata_agrees():
+    assert importlib.metadata.version("reportgen") == generator.__version__
 
 
-def test_an_unknown_attribute_is_an_attribute_error():
-    with pytest.raises(AttributeError):
-        generator.no_such_thing  # noqa: B018
+def test_importing_the_package_or_the_cli_does_not_load_importlib_metadata():
+    code = ("import sys, generator.cli; "
+            "print('importlib.metadata' in sys.modules, generator.__version__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.split()
+    assert out == ["False", generator.__version__]

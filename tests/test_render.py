@@ -145,7 +145,8 @@ def test_a_batch_is_composed_by_one_worker_and_drawn_by_others_that_inherit_matp
 
 def test_a_rebuild_whose_charts_are_cached_never_loads_matplotlib(tmp_path):
     """A fresh process rebuilding the city's report (--force) with every chart in the cache:
-    neither it nor a worker imports matplotlib."""
+    neither it nor a worker imports matplotlib, nor importlib.metadata to learn its version
+    (the charts' cache key)."""
     city = copy_sample(tmp_path / "city")
     code = (
         "import sys\n"
@@ -162,3 +163,4 @@ def test_a_rebuild_whose_charts_are_cached_never_loads_matplotlib(tmp_path):
     assert again.stdout.strip() == "ok"
     # -X importtime reports the workers' imports on the same stderr
     assert not re.search(r"\|\s*matplotlib\b", again.stderr)
+    assert not re.search(r"\|\s*importlib\.metadata\b", again.stderr)

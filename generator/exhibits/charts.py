@@ -149,6 +149,19 @@ def clear_cache() -> None:
 
 @functools.cache
 def _mpl_version() -> str:
+    """The installed matplotlib's version, from its `_version.py` (which every install writes),
+    found without importing matplotlib (~0.4 s) or importlib.metadata (25-40 ms): a rebuild whose
+    charts are all cached needs neither."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            try:
+                text = (Path(folder) / "_version.py").read_text(encoding="utf-8")
+            except OSError:
+                continue
+            found = re.search(r"""^(?:__version__\s*=\s*)?version\s*=\s*["']([^"']+)["']""", text, re.M)
+            if found:
+                return found.group(1)
     from importlib.metadata import version
 
     return version("matplotlib")

@@ -218,6 +218,12 @@ def test_lists_and_ints_make_the_same_spec_and_key():
     assert charts.cache_key(a) != charts.cache_key(CompareChart("x", ("甲", "乙"), (1, 3), 1, "人", 0))
 
 
+def test_the_cache_key_names_the_installed_matplotlib():
+    import importlib.metadata
+
+    assert charts._mpl_version() == importlib.metadata.version("matplotlib")
+
+
 def test_cache_dir_round_trip(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     first = charts.render_charts({"a": STRUCTURE}, cache_dir=cache)
