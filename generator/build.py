@@ -342,14 +342,16 @@ def _write(prep: Prepared, out: Path, pool, keep_going: bool, progress, force: b
     from .render import Shared, Task
 
     manifest = Manifest.load(out)
+    cache = chart_cache(out)
+    prep.shared_inputs   # noqa: B018  (made once, here: the composer gets it with the batch)
+    # handed on before the keys are computed: the composer reads the batch meanwhile
+    pool.share(Shared(prep, region_report, prep.cfg.layout, cache, template_cache(), strict))
     keys = region_keys(prep, manifest)
     todo = [r.name for r in prep.buildable() if force or r.name not in keys
             or not manifest.up_to_date(prep.paths[r.name], keys[r.name])]
     job = Job(prep.cfg, prep.ds, [], dict(prep.failures))
     job.known_missing = {r.name: _recorded_missing(manifest, prep.paths[r.name])
                          for r in prep.buildable() if r.name not in todo}
-    cache = chart_cache(out)
-    pool.share(Shared(prep, region_report, prep.cfg.layout, cache, template_cache(), strict))
     tasks = [Task(name, None if force else manifest.content_hash(prep.paths[name]))
              for name in todo]
     outcomes = {o.region: o for o in pool.run(tasks, progress)}

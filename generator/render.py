@@ -97,12 +97,18 @@ def _shared(task: Task) -> Shared:
     """The batch a task belongs to: set by Pool.share in this process, or read once per worker
     from the file the main process wrote."""
     if task.shared not in _SHARED:
+        assert task.shared is not None   # in the main process, Pool.share set it
+        _read_shared(task.shared)
+    return _SHARED[task.shared]
+
+
+def _read_shared(path: Path) -> None:
+    """In the composer: read the pickled batch (its first task, or ahead of it, see Pool.share)."""
+    if path not in _SHARED:
         import pickle
 
-        assert task.shared is not None   # in the main process, Pool.share set it
         _SHARED.clear()
-        _SHARED[task.shared] = pickle.loads(task.shared.read_bytes())
-    return _SHARED[task.shared]
+        _SHARED[path] = pickle.loads(path.read_bytes())
 
 
 def _compose_and_render(task: Task) -> Outcome:
@@ -292,10 +298,17 @@ class Pool:
         self.executor = _fork_workers(1, self.setup)
 
     def share(self, shared: Shared) -> None:
-        """The batch the next tasks belong to."""
+        """The batch the next tasks belong to. A composer already started reads it at once,
+        while this process decides which regions to rebuild (not counted as its first task: with
+        nothing to rebuild, `stop` still ends it without waiting)."""
         self.shared = shared
         _SHARED.clear()
         _SHARED[None] = shared
+        if self.shared_file is not None:   # an earlier batch's
+            self.shared_file.unlink(missing_ok=True)
+            self.shared_file = None
+        if self.executor is not None:
+            self.executor.submit(_read_shared, self._shared_file())
 
     def _shared_file(self) -> Path:
         """The pickled batch for the composer, written once (removed by `stop`); drawers

@@ -164,3 +164,31 @@ def test_a_rebuild_whose_charts_are_cached_never_loads_matplotlib(tmp_path):
     # -X importtime reports the workers' imports on the same stderr
     assert not re.search(r"\|\s*matplotlib\b", again.stderr)
     assert not re.search(r"\|\s*importlib\.metadata\b", again.stderr)
+
+
+def _batches_read() -> list[str]:
+    """In a worker: the batches it has read (render._SHARED's names)."""
+    import generator.render as render
+
+    return [str(name) for name in render._SHARED]
+
+
+def test_a_started_composer_reads_the_batch_as_soon_as_it_is_shared(tmp_path):
+    """Before any task: the main process goes on to compute the inputs keys meanwhile. With
+    nothing then to rebuild, stop still ends the composer without waiting for its warm-up."""
+    from generator.build import prepare, region_report
+    from generator.render import Pool, Shared
+
+    city = copy_sample(tmp_path / "city")
+    prep = prepare(city / "report.yaml")
+    pool = Pool(2)
+    pool.start()
+    try:
+        pool.share(Shared(prep, region_report, prep.cfg.layout, None, None))
+        batch = pool.shared_file
+        assert batch is not None and batch.is_file()
+        assert pool.executor.submit(_batches_read).result(timeout=60) == [str(batch)]
+        assert not pool.used
+    finally:
+        pool.stop()
+    assert not batch.exists()
