@@ -3,11 +3,16 @@ title as written at the top of the document."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.blocks import Paragraph, Run
 from generator.layout.profile import Profile
 from generator.layout.title import break_title, signature_indents, text_width, title_width
+from generator.text import is_wide
 from tests.docx_reader import Docx, text_of
 from tests.layout.layout_samples import TITLE, render, sample_doc
 
@@ -79,3 +84,27 @@ def test_signature_indents(organ, date, expected):
     # The date starts 2 字 right of the 署名 and is never closer than 2 字 to the edge.
     assert organ_right + text_width(organ) - (date_right + text_width(date)) == 2
     assert date_right >= 2 and organ_right >= 2
+
+
+
+def _width_by_hand(text: str) -> float:
+    """The definition, one character and one neighbour pair at a time."""
+
+    def cjk(c):
+        return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+    def alnum(c):
+        return c.isascii() and c.isalnum()
+
+    gaps = sum(0.25 for a, b in pairwise(text) if cjk(a) and alnum(b) or alnum(a) and cjk(b))
+    return sum(1.0 if is_wide(c) else 0.5 for c in text) + gaps
+
+
+MIXED = "年度2025Ab%.·“”—《》（）①℃ 干部培训丨\uf900\u3400\u9fff\u33ff\ufb00Ａ１é_"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(MIXED), max_size=40))
+def test_widths_match_their_definition(text):
+    assert text_width(text) == sum(1.0 if is_wide(c) else 0.5 for c in text)
+    assert title_width(text) == _width_by_hand(text)
