@@ -300,13 +300,11 @@ class Pool:
     def share(self, shared: Shared) -> None:
         """The batch the next tasks belong to. A composer already started reads it at once,
         while this process decides which regions to rebuild (not counted as its first task: with
-        nothing to rebuild, `stop` still ends it without waiting)."""
+        nothing to rebuild, `stop` still ends it without waiting). One batch per pool (a build)."""
+        assert self.shared_file is None, "a pool is given one batch"
         self.shared = shared
         _SHARED.clear()
         _SHARED[None] = shared
-        if self.shared_file is not None:   # an earlier batch's
-            self.shared_file.unlink(missing_ok=True)
-            self.shared_file = None
         if self.executor is not None:
             self.executor.submit(_read_shared, self._shared_file())
 

@@ -153,15 +153,14 @@ def _mpl_version() -> str:
     found without importing matplotlib (~0.4 s) or importlib.metadata (25-40 ms): a rebuild whose
     charts are all cached needs neither."""
     spec = importlib.util.find_spec("matplotlib")
-    if spec is not None and spec.submodule_search_locations:
-        for folder in spec.submodule_search_locations:
-            try:
-                text = (Path(folder) / "_version.py").read_text(encoding="utf-8")
-            except OSError:
-                continue
-            found = re.search(r"""^(?:__version__\s*=\s*)?version\s*=\s*["']([^"']+)["']""", text, re.M)
-            if found:
-                return found.group(1)
+    origin = spec.origin if spec is not None else None
+    try:
+        text = Path(origin).with_name("_version.py").read_text(encoding="utf-8") if origin else ""
+    except OSError:
+        text = ""
+    found = re.search(r"""\bversion\s*=\s*["']([^"']+)["']""", text)
+    if found:
+        return found.group(1)
     from importlib.metadata import version
 
     return version("matplotlib")

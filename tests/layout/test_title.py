@@ -86,7 +86,6 @@ def test_signature_indents(organ, date, expected):
     assert date_right >= 2 and organ_right >= 2
 
 
-
 def _width_by_hand(text: str) -> float:
     """The definition, one character and one neighbour pair at a time."""
 
