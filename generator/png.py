@@ -1,6 +1,6 @@
-"""Reading a PNG: the one check that an image is whole, and its size. Used by the chart cache
-(a damaged cached image is drawn again), the layout (a damaged image is a message naming the
-figure) and the page estimate."""
+"""PNG files: the one check that an image is whole, and its size (used by the chart cache, where
+a damaged cached image is drawn again, the layout, where a damaged image is a message naming
+the figure, and the page estimate); and the one writer of the charts' images (`encode_rgb`)."""
 
 from __future__ import annotations
 
@@ -57,3 +57,28 @@ def is_whole_png(data: bytes) -> bool:
     except PngError:
         return False
     return True
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def encode_rgb(pixels: bytes, width: int, height: int, dpi: int, level: int = 1) -> bytes:
+    """An 8-bit RGB PNG of `pixels` (rows top to bottom, 3 bytes a pixel) with only the pHYs
+    (dpi) chunk: no time, no software name, so the same pixels give the same file.
+
+    Every row is stored unfiltered and deflated at zlib `level` 1: for the charts (large flat
+    areas) that is as small as Pillow's adaptive filtering and about three times as fast, since
+    trying five filters on every row costs more than the compression itself."""
+    stride = width * 3
+    if width <= 0 or height <= 0 or len(pixels) != stride * height:
+        raise ValueError(f"{len(pixels)} bytes are not {width}×{height} RGB pixels")
+    rows = b"".join(b"\x00" + pixels[i:i + stride] for i in range(0, len(pixels), stride))
+    per_metre = round(dpi / 0.0254)
+    return b"".join((
+        SIGNATURE,
+        _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+        _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        _chunk(b"IDAT", zlib.compress(rows, level)),
+        _chunk(b"IEND", b""),
+    ))

@@ -1,17 +1,20 @@
-"""generator/png.py: the one PNG reader, used by the chart cache, the layout and the page estimate."""
+"""generator/png.py: the one PNG reader (chart cache, layout, page estimate) and the charts' writer."""
 
 from __future__ import annotations
 
+import io
+import random
 import struct
 import zlib
 
 import pytest
+from PIL import Image
 
 from generator.blocks import Figure
 from generator.errors import LayoutError
 from generator.layout import figures
 from generator.layout.pages import estimate_pages
-from generator.png import SIGNATURE, PngError, is_whole_png, png_size
+from generator.png import SIGNATURE, PngError, encode_rgb, is_whole_png, png_size
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
@@ -52,3 +55,31 @@ def test_the_page_estimate_reads_the_same_size():
         estimate_pages(blocks * 8, "题", {"a": _png(300, 100)})
     assert tall > flat
     assert estimate_pages(blocks * 8, "题", {"a": b"broken"}) >= 1   # a bad image: no crash
+
+
+def test_the_writer_keeps_every_pixel_and_the_dpi():
+    rng = random.Random(7)
+    width, height = 37, 23   # odd sizes: rows are not a multiple of anything convenient
+    pixels = bytes(rng.randrange(256) for _ in range(width * height * 3))
+    png = encode_rgb(pixels, width, height, 200)
+    assert png_size(png) == (width, height)
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGB" and image.tobytes() == pixels
+    assert image.info["dpi"] == pytest.approx((200, 200), abs=0.01)
+    kinds = [png[i + 4:i + 8] for i in _chunk_offsets(png)]
+    assert kinds == [b"IHDR", b"pHYs", b"IDAT", b"IEND"]   # no time, no software name
+    assert encode_rgb(pixels, width, height, 200) == png
+
+
+def _chunk_offsets(png: bytes) -> list[int]:
+    offsets, pos = [], len(SIGNATURE)
+    while pos < len(png):
+        offsets.append(pos)
+        pos += 12 + struct.unpack(">I", png[pos:pos + 4])[0]
+    return offsets
+
+
+@pytest.mark.parametrize(("size", "width", "height"), [(11, 2, 2), (12, 0, 2), (12, 2, 2 + 1)])
+def test_the_writer_refuses_pixels_that_do_not_fill_the_size(size, width, height):
+    with pytest.raises(ValueError):
+        encode_rgb(bytes(size), width, height, 200)
