@@ -199,17 +199,18 @@ class Setup:
 def _warm_up(setup: Setup | None = None) -> None:
     """The composer, when it starts (while the main process is still reading the data):
     compile the templates and load the Chinese numerals and the document writer (it lays out
-    a batch of one region). Drawers inherit what they need from the main process; a chart a
-    worker has to draw without matplotlib loaded loads it then: a rebuild whose charts all
-    come from the cache never loads it."""
+    a batch of one region). Drawers (no `setup`) inherit what they need from the main
+    process; a chart a worker has to draw without matplotlib loaded loads it then: a rebuild
+    whose charts all come from the cache never loads it."""
+    if setup is None:
+        return
     from . import fmt, layout
     from .narrative import markup, renderer_for
 
-    if setup is not None:
-        renderer_for(setup.templates, setup.compiled).compile_all()
-        fmt.chinese_ordinal(1)   # loads the Chinese numerals library
-        markup.warm_up()
-        from .output import regen  # noqa: F401  (content_hash, inputs_key)
+    renderer_for(setup.templates, setup.compiled).compile_all()
+    fmt.chinese_ordinal(1)   # loads the Chinese numerals library
+    markup.warm_up()
+    from .output import regen  # noqa: F401  (content_hash, inputs_key)
     layout.warm_up()
 
 
@@ -252,7 +253,8 @@ class Pool:
     and (for a first build, whose charts cannot be in the cache yet) matplotlib with the
     Chinese font: they inherit the libraries and the batch instead of each loading them
     again, and draw the charts and lay out the documents as the composer hands the regions
-    on. One region: the composer lays it out and this process draws its charts meanwhile.
+    on. One region: the composer lays it out and this process draws its charts meanwhile,
+    with one drawer forked for half of them when there are several.
     With one job, or one task and no worker started, everything runs in this process."""
 
     def __init__(self, jobs: int, setup: Setup | None = None):
@@ -344,6 +346,22 @@ class Pool:
             gc.unfreeze()
         return self.drawers
 
+    def _fork_helper(self) -> ProcessPoolExecutor:
+        """One region with several charts to draw: load matplotlib here (if the wait for the
+        composer has not already) and fork one drawer that inherits it, to draw half of them
+        while this process draws the others (the composer, which has python-docx, lays out)."""
+        from .exhibits import charts
+
+        charts.warm_up()
+        import gc
+
+        gc.freeze()
+        try:
+            self.drawers = _fork_workers(1, None)
+        finally:
+            gc.unfreeze()
+        return self.drawers
+
     def run(self, tasks: list[Task], progress=None) -> list[Outcome]:
         """Compose and render every task; the outcomes in the order they finish.
 
@@ -361,7 +379,7 @@ class Pool:
         stages = _Stages(self.executor, self._shared_file(), progress,
                          draw_here=None if several else self.shared.chart_cache,
                          start_drawers=partial(self._start_drawers, min(self.jobs, len(tasks)))
-                         if several else None)
+                         if several else None, fork_helper=self._fork_helper)
         try:
             return stages.run(tasks)
         except BaseException:  # Ctrl-C or a crash: stop the workers, keep no temporary file
@@ -417,7 +435,7 @@ class _Stages:
     they are all in the chart cache."""
 
     def __init__(self, composer, shared: Path, progress, draw_here: Path | None = None,
-                 start_drawers: Callable | None = None):
+                 start_drawers: Callable | None = None, fork_helper: Callable | None = None):
         self.composer, self.shared, self.progress = composer, shared, progress
         # One report: this process, idle otherwise, draws the charts into the chart cache
         # `draw_here` (having loaded matplotlib while the composer composed, when no chart
@@ -428,6 +446,10 @@ class _Stages:
         # lay out from then on.
         self.start_drawers = start_drawers
         self.drawers = None
+        # One report with several charts to draw: `fork_helper` forks a drawer (once) that
+        # draws every other one of them while this process draws the rest.
+        self.fork_helper = fork_helper
+        self.helper = None
         self.pending: dict = {}                       # future → (stage, region or chart key)
         self.finished: queue.SimpleQueue = queue.SimpleQueue()   # futures, as they finish
         self.waiting: dict[str, tuple[Outcome, set]] = {}   # region → (composed, keys to draw)
@@ -437,13 +459,15 @@ class _Stages:
         self.handlers: dict[str, Callable] = {"compose": self._composed, "draw": self._drawn,
                                               "lay_out": self._laid_out}
 
-    def submit(self, stage: str, fn, arg, tag: str) -> None:
-        """Submit with Ctrl-C held: interrupted inside the executor's locks, the cleanup that
-        follows (Pool.stop) would wait for them forever. Blocked too while workers may be
-        created, so that none starts with Python's default handler."""
+    def submit(self, stage: str, fn, arg, tag: str, executor=None) -> None:
+        """Submit (to the composer, the drawers once there are some, or `executor`) with
+        Ctrl-C held: interrupted inside the executor's locks, the cleanup that follows
+        (Pool.stop) would wait for them forever. Blocked too while workers may be created, so
+        that none starts with Python's default handler."""
         from .output import interrupts_held
 
-        executor = self.composer if stage == "compose" or self.drawers is None else self.drawers
+        if executor is None:
+            executor = self.composer if stage == "compose" or self.drawers is None else self.drawers
         with interrupts_held(), _sigint_blocked():
             future = executor.submit(fn, arg)
             self.pending[future] = (stage, tag)
@@ -484,10 +508,21 @@ class _Stages:
             self.drawing[key].add(region)
         self.waiting[region] = (composed.outcome, needed)
         if self.draw_here is not None:
-            for key in sorted(needed):
-                self._drawn(key, _draw_into({key: composed.draw[key]}, self.draw_here))
+            self._draw_here(composed.draw, sorted(needed))
         if region in self.waiting:
             self._ready(region)
+
+    def _draw_here(self, specs: dict, keys: list[str]) -> None:
+        """One report: draw its charts in this process, every other one in a helper forked
+        for it when there are several (their results come back as "draw" stages)."""
+        if len(keys) > 1 and self.fork_helper is not None:
+            if self.helper is None:
+                self.helper = self.fork_helper()
+            for key in keys[1::2]:
+                self.submit("draw", _draw, (self.shared, {key: specs[key]}), key, self.helper)
+            keys = keys[::2]
+        for key in keys:
+            self._drawn(key, _draw_into({key: specs[key]}, self.draw_here))
 
     def _drawn(self, key: str, error: str | None) -> None:
         for region in sorted(self.drawing.pop(key, set())):

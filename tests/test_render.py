@@ -69,30 +69,6 @@ def test_workers_compose_draw_and_lay_out_in_stages_and_a_chart_error_fails_its_
     assert len(written) == 8 and all(w.path.is_file() for w in written)
 
 
-def test_one_report_with_a_worker_has_its_charts_drawn_by_the_main_process(tmp_path, monkeypatch):
-    """One worker composes and lays out; this process draws the charts meanwhile (render's
-    _Stages with draw_here), and the document is the one a single process makes."""
-    import generator.render as render
-    from generator.build import build
-    from generator.exhibits import charts
-
-    one, two = copy_sample(tmp_path / "one"), copy_sample(tmp_path / "two")
-    build(one / "report.yaml", jobs=1)
-    charts.clear_cache()
-    drawn = []
-    real = render._draw_into
-
-    def here(specs, cache):
-        drawn.extend(specs)
-        return real(specs, cache)
-    monkeypatch.setattr(render, "_draw_into", here)
-    build(two / "report.yaml", jobs=2)
-    assert len(drawn) == 4                                   # in this process, not a worker
-    [doc] = (one / "output").rglob("*评估报告.docx")
-    assert doc.read_bytes() == (two / doc.relative_to(one)).read_bytes()
-    assert len(list((two / "output" / ".reportgen" / "charts").glob("*.png"))) == 4
-
-
 STAGE_LOG: list[Path] = []    # where the stand-ins below append (set before the fork)
 
 
@@ -108,6 +84,39 @@ def logged_stage(stage: str, *args):
 
     _log_stage(stage)
     return render.real_stages[stage](*args)
+
+
+def test_one_report_with_a_worker_has_its_charts_drawn_here_and_by_one_helper(tmp_path, monkeypatch):
+    """One worker composes and lays out; this process draws every other chart meanwhile and a
+    helper forked from it (so with matplotlib loaded already) draws the rest, each chart
+    once (render's _Stages with draw_here); the document is the one a single process makes."""
+    import generator.render as render
+    from generator.build import build
+    from generator.exhibits import charts
+
+    one, two = copy_sample(tmp_path / "one"), copy_sample(tmp_path / "two")
+    build(one / "report.yaml", jobs=1)
+    charts.clear_cache()
+    log = tmp_path / "stages.log"
+    STAGE_LOG[:] = [log]
+    drawn = []
+    real = render._draw_into
+
+    def here(specs, cache):
+        drawn.extend(specs)
+        return real(specs, cache)
+    monkeypatch.setattr(render, "_draw_into", here)
+    monkeypatch.setattr(render, "real_stages", {"_draw": render._draw}, raising=False)
+    monkeypatch.setattr(render, "_draw", partial(logged_stage, "_draw"))
+    build(two / "report.yaml", jobs=2)
+    rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    helpers = {pid for _, pid, _ in rows}
+    assert len(drawn) == 2 and len(rows) == 2                # half here, half in the helper
+    assert len(helpers) == 1 and str(os.getpid()) not in helpers
+    assert all(loaded == "1" for *_, loaded in rows)         # inherited, not loaded again
+    [doc] = (one / "output").rglob("*评估报告.docx")
+    assert doc.read_bytes() == (two / doc.relative_to(one)).read_bytes()
+    assert len(list((two / "output" / ".reportgen" / "charts").glob("*.png"))) == 4
 
 
 def test_a_batch_is_composed_by_one_worker_and_drawn_by_others_that_inherit_matplotlib(
