@@ -9,6 +9,7 @@ jinja2, python-docx or matplotlib): it sees only the model's Dataset and fmt's r
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .fmt import round_half_up
@@ -186,6 +187,7 @@ class PeerStats:
     count: int
     lowest: str | None = None
     highest: str | None = None
+    ties: Counter = field(default_factory=Counter)   # score → how many units have it
 
 
 class MetricsBatch:
@@ -215,7 +217,7 @@ class MetricsBatch:
             figures = {n: self.base(n)[code] for n in self.peer_names}
             scores = {n: _score(m) for n, m in figures.items()}
             present = {k: v for k, v in scores.items() if v is not None}
-            stats = PeerStats(scores, rank(scores), len(present))
+            stats = PeerStats(scores, rank(scores), len(present), ties=Counter(present.values()))
             if present:
                 stats.lowest = min(present, key=lambda k: (present[k], k))
                 stats.highest = max(present, key=lambda k: (present[k], k))
@@ -236,7 +238,7 @@ class MetricsBatch:
             if not region.is_city:
                 m.rank = stats.ranks.get(name)
                 if m.rank is not None:
-                    m.tied = sum(1 for v in stats.scores.values() if v == stats.scores[name])
+                    m.tied = stats.ties[stats.scores[name]]
             elif stats.lowest is not None and stats.highest is not None:  # set together
                 m.lowest, m.highest = stats.lowest, stats.highest
                 m.lowest_value = stats.scores[stats.lowest]

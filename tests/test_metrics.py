@@ -1,6 +1,8 @@
 """Every metric against hand-computed values."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import metrics as M
 from generator.model import Combine, Dataset, Indicator, Kind, Region, TargetType, Value
@@ -159,3 +161,23 @@ def test_region_metrics_county_ranks_and_city_comparison():
 
 def test_status_judges_the_rounded_figures_a_reader_sees():
     assert M.status(59.96, TargetType.CUMULATIVE, progress=60.0, margin=10.0) == M.ON_TRACK
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from([3.0, 5.0, 5.5, 8.0])), min_size=1, max_size=12))
+def test_ties_count_the_units_with_the_same_figure_and_no_missing_one(figures):
+    """The batch counts ties once per indicator (PeerStats.ties): each unit's `tied` is the
+    number of units whose figure equals its own; a unit without a figure has no rank."""
+    ind = {"hours": Indicator("hours", "人均学时", "学时", Kind.DURATION, 1)}
+    names = [f"第{i}县" for i in range(len(figures))]
+    regions = [Region("市", "市", None, "市"), *(Region(n, "县", "市", n) for n in names)]
+    values = {(n, 2025, "hours"): Value(n, 2025, "hours", v)
+              for n, v in zip(names, figures, strict=True) if v is not None}
+    batch = M.MetricsBatch(Dataset(ind, regions, values), 2025, 2023, 2027)
+    for name, figure in zip(names, figures, strict=True):
+        m = batch.region(name).indicators["hours"]
+        if figure is None:
+            assert m.rank is None
+        else:
+            assert m.tied == figures.count(figure)
+            assert m.rank == 1 + sum(1 for f in figures if f is not None and f > figure)
