@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import zipfile
+from typing import Any
 
 from generator.clock import build_time
 from generator.errors import LayoutError
@@ -62,19 +63,40 @@ def set_core_properties(document, *, title: str, author: str, when: _dt.datetime
     props.category = ""
 
 
+class _Entries:
+    """Where python-docx's package writer puts each part (the `write` of its physical
+    package writer): straight into our zip file, with fixed entry times, images stored."""
+
+    def __init__(self, zf: zipfile.ZipFile, when: _dt.datetime):
+        self.zf = zf
+        self.date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, self.date_time)
+        entry.compress_type = (zipfile.ZIP_STORED if entry.filename.endswith(_STORED)
+                               else zipfile.ZIP_DEFLATED)
+        entry.create_system = 0
+        entry.external_attr = 0
+        self.zf.writestr(entry, blob)
+
+
 def save(document, when: _dt.datetime) -> bytes:
-    """The document's bytes, re-packed with fixed entry times so equal inputs give equal files."""
-    raw = io.BytesIO()
-    document.save(raw)
-    date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+    """The document's bytes, with fixed entry times so equal inputs give equal files.
+
+    python-docx's own steps of `Document.save` (content types, package relationships, each
+    part and its relationships, in its order), written once into our zip file: saving with
+    `Document.save` and re-packing for the times deflated every part twice (and the images,
+    which do not shrink, once for nothing)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
-            zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time)
-            entry.compress_type = (zipfile.ZIP_STORED if info.filename.endswith(_STORED)
-                                   else zipfile.ZIP_DEFLATED)
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, src.read(info.filename))
+    with zipfile.ZipFile(out, "w") as zf:
+        entries: Any = _Entries(zf, when)   # duck-typed: only `write` is called
+        PackageWriter._write_content_types_stream(entries, parts)
+        PackageWriter._write_pkg_rels(entries, package.rels)
+        PackageWriter._write_parts(entries, parts)
     return out.getvalue()

@@ -75,3 +75,22 @@ def test_save_stores_images_and_deflates_the_xml():
     for name, kind in kinds.items():
         assert kind == (zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED)
     assert package.save(document, dt.datetime(2025, 12, 20, 9, 30)) == data
+
+
+def test_save_writes_what_python_docx_writes_in_its_order():
+    """package.save runs python-docx's own package-writing steps into one zip: the entries,
+    their order and their bytes are those of Document.save (only times and compression are
+    ours)."""
+    import io
+    import zipfile
+
+    document = package.new_document()
+    document.add_paragraph("正文")
+    document.add_picture(io.BytesIO(make_png()))
+    theirs = io.BytesIO()
+    document.save(theirs)
+    ours = package.save(document, dt.datetime(2025, 12, 20, 9, 30))
+    with zipfile.ZipFile(theirs) as a, zipfile.ZipFile(io.BytesIO(ours)) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
