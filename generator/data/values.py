@@ -10,7 +10,7 @@ from ..model import DataOptions, Kind, Location, Problem, Value
 from .catalog import Catalog
 from .cells import closest, odd_characters, text
 from .headers import Field, Row, Table
-from .numeric import is_whole, parse_number, show
+from .numeric import EXCEL_ERRORS, is_whole, parse_number, show
 from .regions import Regions
 from .report import Capped
 
@@ -23,7 +23,6 @@ FIELDS = [
     Field("source", "来源"),
     Field("note", "备注"),
 ]
-_EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 _NON_NEGATIVE = (Kind.COUNT, Kind.AMOUNT, Kind.DURATION)
 # Plausibility ceilings where the catalog's 合理上限 is empty: a hundred million of anything
 # counted (人次, 学时 …) is beyond any city, and money beyond 100亿元 whatever its unit.
@@ -267,7 +266,7 @@ def _value(row: Row, indicator, catalog: Catalog | None, bad):
         return None  # unknown code or unreadable catalog: its kind, and so its checks, are unknown
     if indicator.kind is Kind.TEXT:
         return text(raw)
-    if isinstance(raw, str) and raw.strip().upper() in _EXCEL_ERRORS:
+    if isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS:
         bad("value", f"「{column}」列是 Excel 错误值 {raw.strip()}，不是数字",
             "请检查该格的公式，或直接填写数字")
         return None

@@ -56,7 +56,6 @@ HEADER = ("地区", "年度", "指标代码", "数值", "来源", "备注")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MERGED, HELD, REFUSED, MISSING = "已合并", "已交", "有问题", "未交"
 MAX_LISTED = 100                         # corrections listed on screen
-_EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 
 Key = tuple[str, object, str]            # (region, year or 规划目标, code)
 
@@ -464,7 +463,7 @@ def _input(r: Return, value, number_format: str, code: str, column: str,
 
 def _number(value, number_format: str, ind: Indicator) -> tuple[float | None, str]:
     """The number in an input cell, or why it is not acceptable (with the fix)."""
-    from ..data.numeric import is_whole, parse_number, show
+    from ..data.numeric import EXCEL_ERRORS, is_whole, parse_number, show
 
     if isinstance(value, bool):
         return None, f"应为数字，现在是「{'是' if value else '否'}」。请填写阿拉伯数字。"
@@ -472,7 +471,7 @@ def _number(value, number_format: str, ind: Indicator) -> tuple[float | None, st
         return None, "被 Excel 识别成了日期。请把该格设为「常规」格式后重新输入数字。"
     if isinstance(value, str):
         written = value.strip()
-        if written.upper() in _EXCEL_ERRORS:
+        if written.upper() in EXCEL_ERRORS:
             return None, f"是 Excel 错误值 {written}。请直接填写数字。"
         number = parse_number(written)
         if number is None:
