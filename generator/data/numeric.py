@@ -16,11 +16,11 @@ _NUMBER = re.compile(
     re.ASCII,
 )
 
-# Minus signs that NFKC leaves alone but people paste from Word or web pages, and invisible
-# characters pasted along with a figure (zero-width space, BOM, soft hyphen …), dropped.
 # What Excel shows in a cell whose formula failed (the values table and the returned forms).
 EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
 
+# Minus signs that NFKC leaves alone but people paste from Word or web pages, and invisible
+# characters pasted along with a figure (zero-width space, BOM, soft hyphen …), dropped.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", **dict.fromkeys(INVISIBLE, None)})
 
