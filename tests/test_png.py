@@ -79,7 +79,7 @@ def _chunk_offsets(png: bytes) -> list[int]:
     return offsets
 
 
-@pytest.mark.parametrize(("size", "width", "height"), [(11, 2, 2), (12, 0, 2), (12, 2, 2 + 1)])
+@pytest.mark.parametrize(("size", "width", "height"), [(11, 2, 2), (12, 0, 2), (12, 2, 3)])
 def test_the_writer_refuses_pixels_that_do_not_fill_the_size(size, width, height):
     with pytest.raises(ValueError):
         encode_rgb(bytes(size), width, height, 200)
