@@ -119,6 +119,28 @@ def test_one_report_with_a_worker_has_its_charts_drawn_here_and_by_one_helper(tm
     assert len(list((two / "output" / ".reportgen" / "charts").glob("*.png"))) == 4
 
 
+def test_a_chart_the_helper_cannot_draw_fails_the_one_report_and_writes_nothing(tmp_path, monkeypatch):
+    """One region, --jobs 2: a chart that fails in the helper drawer fails the build with its
+    message, as one drawn here would; no document is written."""
+    import generator.render as render
+    from generator.build import build
+    from generator.errors import ReportError
+    from generator.exhibits import charts
+    from generator.exhibits.charts import cache_key
+
+    city = copy_sample(tmp_path / "city")
+    [report] = gather(city / "report.yaml").reports
+    FAILING.clear()
+    FAILING.update(cache_key(spec) for spec in report.specs.values())   # whichever it gets
+    charts.clear_cache()
+    monkeypatch.setattr(render, "real_draw", render._draw, raising=False)
+    monkeypatch.setattr(render, "_draw", drawing_fails)
+    with pytest.raises(ReportError) as caught:
+        build(city / "report.yaml", jobs=2)
+    assert "【临江市】" in caught.value.message and "字体无法显示的字符" in caught.value.message
+    assert not list((city / "output").rglob("*.docx"))
+
+
 def test_a_batch_is_composed_by_one_worker_and_drawn_by_others_that_inherit_matplotlib(
         tmp_path, monkeypatch):
     """--jobs 2, several regions: the composer composes every region; the charts are drawn
