@@ -60,6 +60,9 @@ ALERT = "#D9541E"        # lagging or highlighted bars
 SERIES = ("#2F5597", "#8FAADC", "#A5A5A5", "#3C7F73", "#C9A227", "#7F7F7F")
 PARTS = ("#2F5597", "#8FAADC", "#A5A5A5", "#3C7F73", "#C9A227", "#C9D6EA", "#7F7F7F", "#9BBFB8")
 
+# What the texts drawn in place of the axes' tick labels are called (their gid: no pixels).
+TICK_LABEL, CATEGORY_LABEL = "value-tick", "category"
+
 # Value labels sit on a white patch so that a reference line never runs through their digits.
 _LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"}
 
@@ -330,21 +333,36 @@ def _ticks(lo: float, hi: float) -> tuple[list[float], int]:
 
 def _value_axis(ax, axis: str, lo: float, hi: float) -> None:
     """Limits, ticks (printed by fmt.number) and a light grid on the value axis; with negative
-    values the baseline is a line at zero instead of the axis edge."""
-    from matplotlib.ticker import FixedFormatter, FixedLocator
+    values the baseline is a line at zero instead of the axis edge.
 
+    The ticks are drawn as plain lines and texts exactly where matplotlib would put its own
+    (the grid below the bars, each label 4 pt off the axis, in the tick labels' transform: the
+    same pixels), and the axis itself is hidden: each of its tick objects is two markers, a
+    grid line and two texts, built and laid out on every draw."""
     ticks, decimals = _ticks(lo, hi)
-    labels = [fmt.number(t, decimals) for t in ticks]
-    target = ax.yaxis if axis == "y" else ax.xaxis
     (ax.set_ylim if axis == "y" else ax.set_xlim)(lo, hi)
-    target.set_major_locator(FixedLocator(ticks))
-    target.set_major_formatter(FixedFormatter(labels))
-    ax.grid(axis=axis, color=GRID, linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.tick_params(axis=axis, length=0, pad=4)
+    (ax.yaxis if axis == "y" else ax.xaxis).set_visible(False)
+    line = ax.axhline if axis == "y" else ax.axvline
+    transform, va, ha = (ax.get_yaxis_text1_transform if axis == "y"
+                         else ax.get_xaxis_text1_transform)(4)
+    for t in ticks:
+        line(t, color=GRID, linewidth=0.6, zorder=0.5)
+        xy = (0, t) if axis == "y" else (t, 0)
+        ax.text(*xy, fmt.number(t, decimals), transform=transform, va=va, ha=ha,
+                fontsize=FONT_PT, color=TEXT, clip_on=False, gid=TICK_LABEL)
     if lo < 0:
         ax.spines["bottom" if axis == "y" else "left"].set_visible(False)
-        (ax.axhline if axis == "y" else ax.axvline)(0, color=AXIS, linewidth=0.8, zorder=2.5)
+        line(0, color=AXIS, linewidth=0.8, zorder=2.5)
+
+
+def _category_labels(ax, texts: list[str]) -> None:
+    """A name under each column (5 pt below the axes, centred), drawn as plain texts where
+    matplotlib would put tick labels, with the axis itself hidden (see _value_axis)."""
+    ax.xaxis.set_visible(False)
+    transform, va, ha = ax.get_xaxis_text1_transform(5)
+    for i, text in enumerate(texts):
+        ax.text(i, 0, text, transform=transform, va=va, ha=ha, fontsize=FONT_PT, color=TEXT,
+                clip_on=False, gid=CATEGORY_LABEL)
 
 
 def _tick_label_pt(lo: float, hi: float) -> float:
@@ -379,7 +397,7 @@ def _hbar_frame(labels: list[str], gap: float, top: float, bottom: float, right:
     fig = _figure(axes_h + top + bottom)
     ax = _axes(fig, left, right, bottom, top)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks([])
+    ax.yaxis.set_visible(False)
     # The row names stand where tick labels would (6 pt left of the axes, right-aligned, same
     # font), drawn as plain texts: matplotlib's tick objects, one per row, are most of the
     # time of a chart of 200 regions.
@@ -470,8 +488,7 @@ def _draw_compare(spec: CompareChart):
     _value_axis(ax, "y", lo, hi)
     ax.bar(range(n), values, width=min(0.56, 36 / slot), color=colors, zorder=2)
     ax.set_xlim(-0.5, n - 0.5)
-    ax.set_xticks(range(n), wrapped)
-    ax.tick_params(axis="x", length=0, pad=5)
+    _category_labels(ax, wrapped)
     ax.spines["left"].set_visible(False)
     for i, (v, text) in enumerate(zip(values, shown, strict=True)):
         ax.annotate(text, (i, v), xytext=(0, 2 if v >= 0 else -2), textcoords="offset points",
@@ -548,8 +565,7 @@ def _draw_trend(spec: TrendChart):
                         va="bottom" if v >= 0 else "top", fontsize=size,
                         rotation=90 if rotate else 0, bbox=_LABEL_BOX, zorder=4)
     ax.set_xlim(-0.5, n - 0.5)
-    ax.set_xticks(range(n), [labels.YEAR.format(year=y) for y in spec.years])
-    ax.tick_params(axis="x", length=0, pad=5)
+    _category_labels(ax, [labels.YEAR.format(year=y) for y in spec.years])
     ax.spines["left"].set_visible(False)
     _unit_caption(fig, ax, spec.unit, 4)
     if k > 1:

@@ -140,13 +140,22 @@ def draw(spec):
 
 
 def texts(fig) -> list[str]:
-    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+    """Every text of the chart but the axes' tick labels (see axis_texts)."""
+    axis = (charts.TICK_LABEL, charts.CATEGORY_LABEL)
+    return ([t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() not in axis]
+            + [t.get_text() for t in fig.texts])
+
+
+def axis_texts(ax, gid: str) -> list[str]:
+    """The texts drawn where matplotlib's tick labels would be: the value axis' ticks
+    (charts.TICK_LABEL) or the names under the columns (charts.CATEGORY_LABEL)."""
+    return [t.get_text() for t in ax.texts if t.get_gid() == gid]
 
 
 def test_compare_sorts_descending_highlights_and_labels_through_fmt():
     fig = draw(COMPARE)
     ax = fig.axes[0]
-    names = [t.get_text() for t in ax.get_xticklabels()]
+    names = axis_texts(ax, charts.CATEGORY_LABEL)
     assert names == ["青石县", "江城区", "安平市", "东湖区", "云岭县", "临川县", "西山区", "白沙县"]
     heights = [p.get_height() for p in ax.patches]
     assert heights == sorted(heights, reverse=True)
@@ -167,7 +176,7 @@ def test_progress_marks_lagging_bars_and_time_progress():
     lagging = [c != colors[0] for c in colors]
     assert lagging == [False, True, False, True, False, True]
     assert "急需紧缺专\n业干部培训" in shown                  # a row name, left of its bar
-    assert not ax.get_yticks().size                          # (texts, not tick labels)
+    assert not ax.yaxis.get_visible()                        # (texts, not tick labels)
 
 
 def test_progress_equal_after_rounding_is_not_lagging():
@@ -179,7 +188,7 @@ def test_progress_equal_after_rounding_is_not_lagging():
 def test_trend_years_series_and_gaps():
     fig = draw(TREND)
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2023年", "2024年", "2025年"]
+    assert axis_texts(ax, charts.CATEGORY_LABEL) == ["2023年", "2024年", "2025年"]
     assert len(ax.patches) == 8  # one year without data draws no bar
     assert "-2" in texts(fig) and "None" not in "".join(texts(fig))
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [s[0] for s in TREND.series]
@@ -307,3 +316,55 @@ def test_a_new_cache_dir_gets_the_images_drawn_for_another(tmp_path):
     charts.render_charts({"c": TREND}, cache_dir=second)
     name = f"{charts.cache_key(TREND)}.png"
     assert (second / name).read_bytes() == (first / name).read_bytes()
+
+
+def _pixels(draw_axes) -> bytes:
+    """The pixels of a small chart-styled figure whose axes `draw_axes(ax)` fills."""
+    import matplotlib as mpl
+
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        mpl.rcParams.update(charts._style(charts._font_family()))
+        fig = charts._figure(160)
+        ax = charts._axes(fig, 40, 14, 30, 10)
+        draw_axes(ax)
+        fig.canvas.draw()
+        return bytes(fig.canvas.buffer_rgba())
+
+
+@pytest.mark.parametrize("axis", ["x", "y"])
+@pytest.mark.parametrize(("lo", "hi"), [(0, 87.5), (-12, 40)])
+def test_ticks_drawn_as_texts_land_on_the_pixels_of_matplotlibs_own(axis, lo, hi):
+    """The value axis and the column names are plain lines and texts (cheaper than the
+    axis' tick objects), placed exactly where matplotlib's ticks, tick labels and grid fall."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    def own(ax):
+        ticks, decimals = charts._ticks(lo, hi)
+        target = ax.yaxis if axis == "y" else ax.xaxis
+        (ax.set_ylim if axis == "y" else ax.set_xlim)(lo, hi)
+        target.set_major_locator(FixedLocator(ticks))
+        target.set_major_formatter(FixedFormatter([fmt.number(t, decimals) for t in ticks]))
+        ax.grid(axis=axis, color=charts.GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis=axis, length=0, pad=4)
+        if lo < 0:
+            ax.spines["bottom" if axis == "y" else "left"].set_visible(False)
+            (ax.axhline if axis == "y" else ax.axvline)(0, color=charts.AXIS, linewidth=0.8,
+                                                         zorder=2.5)
+        if axis == "y":
+            ax.set_xlim(-0.5, 2.5)
+            ax.set_xticks(range(3), ["青石县", "江城\n区", "2025年"])
+            ax.tick_params(axis="x", length=0, pad=5)
+        else:
+            ax.set_yticks([])
+
+    def ours(ax):
+        charts._value_axis(ax, axis, lo, hi)
+        if axis == "y":
+            ax.set_xlim(-0.5, 2.5)
+            charts._category_labels(ax, ["青石县", "江城\n区", "2025年"])
+        else:
+            ax.yaxis.set_visible(False)
+
+    assert _pixels(ours) == _pixels(own)
