@@ -337,14 +337,7 @@ class Pool:
             from .exhibits import charts
 
             charts.warm_up()
-        import gc
-
-        gc.freeze()   # what they inherit stays out of their collections: fewer pages copied
-        try:
-            self.drawers = _fork_workers(n, None)
-        finally:
-            gc.unfreeze()
-        return self.drawers
+        return self._fork_drawers(n)
 
     def _fork_helper(self) -> ProcessPoolExecutor:
         """One region with several charts to draw: load matplotlib here (if the wait for the
@@ -353,11 +346,15 @@ class Pool:
         from .exhibits import charts
 
         charts.warm_up()
+        return self._fork_drawers(1)
+
+    def _fork_drawers(self, n: int) -> ProcessPoolExecutor:
+        """Fork `n` drawers from this process as it is now (stopped with the pool)."""
         import gc
 
-        gc.freeze()
+        gc.freeze()   # what they inherit stays out of their collections: fewer pages copied
         try:
-            self.drawers = _fork_workers(1, None)
+            self.drawers = _fork_workers(n, None)
         finally:
             gc.unfreeze()
         return self.drawers

@@ -21,6 +21,7 @@ import math
 import re
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +75,8 @@ _MEMO: dict[str, bytes] = {}
 def render_chart(spec: ChartSpec) -> bytes:
     """The PNG image of `spec`; raises LayoutError (Chinese, naming the chart) when it cannot."""
     validate(spec)
-    import matplotlib as mpl
-
-    family = _font_family()
-    with warnings.catch_warnings(record=True) as caught, mpl.rc_context():
+    with warnings.catch_warnings(record=True) as caught, _styled():
         warnings.simplefilter("always")
-        mpl.rcdefaults()  # ignore any user matplotlibrc: same spec, same pixels everywhere
-        mpl.rcParams.update(_style(family))
         fig = _DRAWERS[type(spec)](spec)
         png = _encode(fig)
     missing = sorted({_glyph(str(w.message)) for w in caught
@@ -205,6 +201,19 @@ def _font_family() -> str:
     return font_manager.FontProperties(fname=path).get_name()
 
 
+@contextmanager
+def _styled():
+    """matplotlib's defaults with the charts' style, for the duration: any user matplotlibrc
+    is ignored, so the same spec gives the same pixels everywhere."""
+    import matplotlib as mpl
+
+    family = _font_family()
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        mpl.rcParams.update(_style(family))
+        yield
+
+
 def _style(family: str) -> dict:
     return {
         "font.family": [family],
@@ -217,12 +226,6 @@ def _style(family: str) -> dict:
         "axes.linewidth": 0.8,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "xtick.color": AXIS,
-        "ytick.color": AXIS,
-        "xtick.labelcolor": TEXT,
-        "ytick.labelcolor": TEXT,
-        "xtick.labelsize": FONT_PT,
-        "ytick.labelsize": FONT_PT,
         "legend.fontsize": FONT_PT,
         "legend.frameon": False,
         "figure.facecolor": "white",
@@ -338,7 +341,8 @@ def _value_axis(ax, axis: str, lo: float, hi: float) -> None:
     The ticks are drawn as plain lines and texts exactly where matplotlib would put its own
     (the grid below the bars, each label 4 pt off the axis, in the tick labels' transform: the
     same pixels), and the axis itself is hidden: each of its tick objects is two markers, a
-    grid line and two texts, built and laid out on every draw."""
+    grid line and two texts, built and laid out on every draw. No axis of a chart is drawn,
+    so the style sets nothing for ticks: these texts take the body font and colour."""
     ticks, decimals = _ticks(lo, hi)
     (ax.set_ylim if axis == "y" else ax.set_xlim)(lo, hi)
     (ax.yaxis if axis == "y" else ax.xaxis).set_visible(False)
@@ -349,7 +353,7 @@ def _value_axis(ax, axis: str, lo: float, hi: float) -> None:
         line(t, color=GRID, linewidth=0.6, zorder=0.5)
         xy = (0, t) if axis == "y" else (t, 0)
         ax.text(*xy, fmt.number(t, decimals), transform=transform, va=va, ha=ha,
-                fontsize=FONT_PT, color=TEXT, clip_on=False, gid=TICK_LABEL)
+                clip_on=False, gid=TICK_LABEL)
     if lo < 0:
         ax.spines["bottom" if axis == "y" else "left"].set_visible(False)
         line(0, color=AXIS, linewidth=0.8, zorder=2.5)
@@ -361,8 +365,8 @@ def _category_labels(ax, texts: list[str]) -> None:
     ax.xaxis.set_visible(False)
     transform, va, ha = ax.get_xaxis_text1_transform(5)
     for i, text in enumerate(texts):
-        ax.text(i, 0, text, transform=transform, va=va, ha=ha, fontsize=FONT_PT, color=TEXT,
-                clip_on=False, gid=CATEGORY_LABEL)
+        ax.text(i, 0, text, transform=transform, va=va, ha=ha, clip_on=False,
+                gid=CATEGORY_LABEL)
 
 
 def _tick_label_pt(lo: float, hi: float) -> float:

@@ -318,13 +318,13 @@ def test_a_new_cache_dir_gets_the_images_drawn_for_another(tmp_path):
     assert (second / name).read_bytes() == (first / name).read_bytes()
 
 
-def _pixels(draw_axes) -> bytes:
-    """The pixels of a small chart-styled figure whose axes `draw_axes(ax)` fills."""
+def _pixels(draw_axes, rc: dict | None = None) -> bytes:
+    """The pixels of a small chart-styled figure (with `rc` on top of the charts' style)
+    whose axes `draw_axes(ax)` fills."""
     import matplotlib as mpl
 
-    with mpl.rc_context():
-        mpl.rcdefaults()
-        mpl.rcParams.update(charts._style(charts._font_family()))
+    with charts._styled():
+        mpl.rcParams.update(rc or {})
         fig = charts._figure(160)
         ax = charts._axes(fig, 40, 14, 30, 10)
         draw_axes(ax)
@@ -367,4 +367,8 @@ def test_ticks_drawn_as_texts_land_on_the_pixels_of_matplotlibs_own(axis, lo, hi
         else:
             ax.yaxis.set_visible(False)
 
-    assert _pixels(ours) == _pixels(own)
+    # matplotlib's ticks as the charts styled them: marks in the axis colour, labels in the
+    # body text's font and colour
+    tick_style = {f"{a}tick.{key}": value for a in "xy" for key, value in
+                  (("color", charts.AXIS), ("labelcolor", charts.TEXT), ("labelsize", charts.FONT_PT))}
+    assert _pixels(ours) == _pixels(own, tick_style)
