@@ -18,7 +18,9 @@ import functools
 import hashlib
 import importlib.util
 import math
+import os
 import re
+import threading
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -68,6 +70,11 @@ TICK_LABEL, CATEGORY_LABEL = "value-tick", "category"
 _LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"}
 
 _MEMO: dict[str, bytes] = {}
+_KEPT = threading.local()   # the canvas' renderers and text layouts, per thread (_canvas_class)
+if hasattr(os, "register_at_fork"):
+    # The layouts hold matplotlib's fonts, whose open file a forked child would share (and
+    # seek in) with its parent: matplotlib forgets its fonts in a child, and so do the charts.
+    os.register_at_fork(after_in_child=lambda: _KEPT.__dict__.clear())
 
 
 # ---------------------------------------------------------------- public API
@@ -139,8 +146,10 @@ def cache_key(spec: ChartSpec) -> str:
 
 
 def clear_cache() -> None:
-    """Forget the images rendered in this process (tests, long-running callers)."""
+    """Forget the images rendered in this process, and the renderers and text layouts this
+    thread keeps (tests, long-running callers, the benchmark's warm runs)."""
     _MEMO.clear()
+    _KEPT.__dict__.clear()
 
 
 # ---------------------------------------------------------------- cache and files
@@ -251,6 +260,166 @@ def _glyph(message: str) -> str:
     return chr(int(match.group(1))) if match else "?"
 
 
+# ---------------------------------------------------------------- canvas
+
+# The matplotlib versions whose Agg text drawing _text_renderer_class repeats (the pixel test
+# compares it with matplotlib's own); on any other version the charts are drawn by matplotlib's.
+_TEXT_RENDERER_VERSIONS = ("3.11.",)
+_KEPT_RENDERERS = 8        # per thread: one per figure size, each holding its pixel buffer
+_KEPT_LAYOUTS = 20_000     # per thread: laid-out texts, dropped all at once past this
+
+
+@functools.cache
+def _canvas_class():
+    """The canvas the charts are drawn on: on the matplotlib versions _text_renderer_class was
+    written for, matplotlib's Agg canvas drawing on renderers kept per thread and figure size
+    (with their text layouts); on any other version, matplotlib's own canvas.
+
+    matplotlib measures each text through a cache of its renderer, and a canvas of its own
+    makes a renderer (and a pixel buffer) for every figure: each chart measured again the
+    years, the county names and the tick labels the previous one had measured. Kept, one
+    renderer serves every chart of its size in a thread (a chart's pixels are encoded before
+    the next one is drawn: `_encode`), so those measures are made once per process. A text
+    measured once warns of a missing glyph once: the text renderer warns on each draw."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not _mpl_version().startswith(_TEXT_RENDERER_VERSIONS):
+        return FigureCanvasAgg
+    renderer_class = _text_renderer_class()
+
+    class Canvas(FigureCanvasAgg):
+        def get_renderer(self):
+            width, height = self.get_width_height(physical=True)
+            key = (width, height, self.figure.dpi)
+            kept = _kept("renderers")
+            renderer = kept.pop(key, None)   # re-inserted last: the oldest is dropped first
+            if renderer is None:
+                renderer = renderer_class(width, height, self.figure.dpi)
+                if len(kept) >= _KEPT_RENDERERS:
+                    del kept[next(iter(kept))]
+            kept[key] = renderer
+            self.renderer = renderer
+            return renderer
+
+    return Canvas
+
+
+def _kept(name: str) -> dict:
+    return _KEPT.__dict__.setdefault(name, {})
+
+
+def _text_renderer_class():
+    """The Agg renderer of matplotlib 3.11 with its text drawing kept between texts.
+
+    For every text, matplotlib 3.11 reads the font's height tables (on each of the two or
+    three layouts of the text in a draw), shapes the string again to draw it (after shaping
+    it to measure it) and builds the same rotation matrix with numpy for every glyph. Here
+    the first two are kept per thread, keyed by everything they depend on (string, font
+    properties, dpi, hinting, features, language), and the matrix is built once per text;
+    each glyph is still rendered at its own position, by matplotlib, as before. The steps
+    are matplotlib's own (backend_agg.RendererAgg.draw_text and _draw_text_glyphs_and_boxes,
+    text.Text._get_layout), so the pixels are the same: tests/exhibits/test_charts.py
+    compares every kind of chart with matplotlib's drawing of it."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return type("TextRenderer", (RendererAgg,), {
+        "_get_font_height_metrics": _font_height_metrics,   # text.Text._get_layout asks
+        "draw_text": _draw_text,
+    })
+
+
+def _kept_layouts(name: str) -> dict:
+    store = _kept(name)
+    if len(store) >= _KEPT_LAYOUTS:
+        store.clear()
+    return store
+
+
+def _font_height_metrics(renderer, prop):
+    from matplotlib.font_manager import fontManager, get_font
+
+    heights = _kept_layouts("heights")
+    key = (prop.copy(), renderer.dpi)
+    found = heights.get(key)
+    if found is None:
+        found = heights[key] = _font_heights(get_font(fontManager._find_fonts_by_props(prop)),
+                                             prop.get_size_in_points(), renderer.dpi)
+    return found
+
+
+def _draw_text(renderer, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+    from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+
+    if ismath:
+        return RendererAgg.draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
+    flags = get_hinting_flag()
+    features = mtext.get_fontfeatures() if mtext is not None else None
+    language = mtext.get_language() if mtext is not None else None
+    layouts = _kept_layouts("layouts")
+    key = (s, prop.copy(), renderer.dpi, flags, features, language)
+    found = layouts.get(key)
+    if found is None:
+        found = layouts[key] = _text_layout(renderer, s, prop, flags, features, language)
+    glyphs, missing, family = found
+    for char in missing:   # as matplotlib's measuring warns (render_chart reads it)
+        warnings.warn(f"Glyph {ord(char)} missing from font(s) {family}.", stacklevel=2)
+    _draw_glyphs(renderer, gc, x, y, angle, glyphs, prop.get_size_in_points(), flags)
+
+
+def _text_layout(renderer, s, prop, flags, features, language):
+    """(glyphs, characters no font of `prop` has, family) of one line of text. A character
+    none has is drawn from matplotlib's last-resort font (a box)."""
+    from matplotlib.font_manager import fontManager
+
+    font = renderer._prepare_font(prop)
+    items = font._layout(s, flags=flags, features=features, language=language)
+    own = {str(path) for path in fontManager._find_fonts_by_props(prop)}
+    missing = tuple(dict.fromkeys(item.char[0] for item in items
+                                  if item.char and str(item.ft_object.fname) not in own))
+    glyphs = tuple((item.ft_object, item.glyph_index, item.x, item.y) for item in items)
+    return glyphs, missing, font.family_name
+
+
+def _draw_glyphs(renderer, gc, x, y, angle, glyphs, size, flags):
+    from matplotlib.ft2font import RenderMode
+
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    matrix = [[round(0x10000 * cos), round(-0x10000 * sin)],
+              [round(0x10000 * sin), round(0x10000 * cos)]]
+    mono = not gc.get_antialiased()
+    mode = RenderMode.MONO if mono else RenderMode.NORMAL
+    height, sized = renderer.height, None
+    for font, index, dx, dy in glyphs:  # y is downwards, dy upwards
+        if font is not sized:   # nothing else uses the font until this text is drawn
+            font.set_size(size, renderer.dpi)
+            sized = font
+        font._set_transform(matrix, [round(0x40 * (x + dx * cos - dy * sin)),
+                                     round(0x40 * (height - y + dx * sin + dy * cos))])
+        bitmap = font._render_glyph(index, flags, mode)
+        buffer = bitmap.buffer
+        if mono:
+            buffer *= 0xff
+        renderer._renderer.draw_text_image(
+            buffer, bitmap.left, int(height) - bitmap.top + buffer.shape[0], 0, gc)
+
+
+def _font_heights(font, size: float, dpi: float) -> tuple:
+    """(ascent, descent, line gap) in pixels from the font's tables, as matplotlib's
+    text.Text._get_layout reads them (its expressions in its order: the same floats), or
+    Nones, when matplotlib measures "lp" instead."""
+    head, os2, hhea = (font.get_sfnt_table("head"), font.get_sfnt_table("OS/2"),
+                       font.get_sfnt_table("hhea"))
+    if head is None:
+        return (None, None, None)
+    scale = 1 / head["unitsPerEm"] * size * dpi / 72
+    if os2 is not None:
+        return (os2["sTypoAscender"] * scale, -os2["sTypoDescender"] * scale,
+                os2["sTypoLineGap"] * scale)
+    if hhea is not None:
+        return (hhea["ascent"] * scale, -hhea["descent"] * scale, hhea["lineGap"] * scale)
+    return (None, None, None)
+
+
 # ---------------------------------------------------------------- layout helpers
 
 def _em(text: str) -> float:
@@ -299,11 +468,10 @@ def _lines(text: str) -> int:
 
 
 def _figure(height_pt: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(WIDTH_CM / 2.54, height_pt / 72), dpi=DPI)
-    FigureCanvasAgg(fig)
+    _canvas_class()(fig)
     return fig
 
 

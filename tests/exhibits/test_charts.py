@@ -16,7 +16,7 @@ import pytest
 from generator import fmt
 from generator.errors import LayoutError
 from generator.exhibits import charts
-from generator.exhibits.specs import CompareChart, ProgressChart
+from generator.exhibits.specs import CompareChart, ProgressChart, TrendChart
 from tests.exhibits.chart_samples import BAD, COMPARE, COUNTIES, PROGRESS, SPECS, STRUCTURE, TREND
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,6 +131,91 @@ def test_rc_params_do_not_leak():
     before = dict(mpl.rcParams)
     charts.render_chart(STRUCTURE)
     assert dict(mpl.rcParams) == before
+
+
+# ---------------------------------------------------------------- the canvas
+
+# Every kind, and texts drawn in the other ways the charts draw them: many wrapped rows, a
+# crowded comparison drawn as rows, value labels turned upright over narrow columns, negative
+# values, font sizes fitted to the room.
+CANVAS_SPECS = [
+    *SPECS.values(),
+    ProgressChart("多指标", tuple(f"第{i}项培训指标名称" for i in range(14)), tuple(range(14)), 40),
+    CompareChart("十六地区", tuple(f"{c}{i}" for i in range(2) for c in COUNTIES),
+                 tuple(range(16)), 7.5, "学时", 1),
+    TrendChart("窄柱", tuple(range(2018, 2026)),
+               tuple((n, tuple(12345.6 + 101 * i for i in range(8))) for n in ("甲", "乙", "丙")),
+               "人次", 1),
+]
+
+
+def _kept_canvas() -> bool:
+    return charts._mpl_version().startswith(charts._TEXT_RENDERER_VERSIONS)
+
+
+def test_on_this_matplotlib_the_charts_use_the_kept_renderers():
+    """The pixel test below compares something: on the matplotlib the tests run with, the
+    charts are drawn on the kept renderers, not matplotlib's own canvas."""
+    if not _kept_canvas():
+        pytest.skip(f"matplotlib {charts._mpl_version()}: charts are drawn by matplotlib's "
+                    "own canvas, nothing to compare")
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    renderer = charts._figure(200).canvas.get_renderer()
+    assert type(renderer) is not RendererAgg and isinstance(renderer, RendererAgg)
+    assert charts._figure(200).canvas.get_renderer() is renderer       # same size: kept
+    assert charts._figure(300).canvas.get_renderer() is not renderer   # another size
+
+
+def test_kept_renderers_and_text_layouts_draw_matplotlibs_own_pixels(monkeypatch):
+    """Charts drawn one after another on kept renderers, with text layouts kept from the
+    charts before (the second round finds every one kept), are byte for byte the charts
+    matplotlib's own canvas draws, each on a renderer of its own."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ours = [charts.render_chart(spec) for spec in CANVAS_SPECS + CANVAS_SPECS[::-1]]
+    monkeypatch.setattr(charts, "_canvas_class", lambda: FigureCanvasAgg)
+    stock = [charts.render_chart(spec) for spec in CANVAS_SPECS]
+    assert ours == stock + stock[::-1]
+
+
+def test_a_missing_glyph_fails_every_chart_that_prints_it():
+    """matplotlib warns of a missing glyph when it measures a text, and a kept renderer
+    measures each text once: the second chart printing the same name must fail too."""
+    compare = CompareChart("人均学时", ("𪚥县", "东湖区"), (1, 2), 1.5, "学时", 1)
+    progress = ProgressChart("完成情况", ("𪚥县", "东湖区"), (50, 70), 60)
+    for spec in (compare, compare, progress):
+        with pytest.raises(LayoutError, match=spec.title) as info:
+            charts.render_chart(spec)
+        assert "𪚥" in info.value.format_message()
+
+
+def _draw_all(_: int) -> list[bytes]:
+    return [charts.render_chart(spec) for spec in CANVAS_SPECS * 2]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_processes_forked_after_drawing_draw_the_same_charts_at_once():
+    """Drawers are forked from a process that may have drawn: the text layouts it kept hold
+    matplotlib's fonts, whose open files a child would share (and seek in) with its parent
+    and its siblings (FT_Load_Glyph: "broken file"). A child forgets them, as matplotlib
+    forgets its fonts."""
+    import multiprocessing
+
+    alone = _draw_all(0)   # this process now keeps layouts for every text
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        drawn = pool.map(_draw_all, range(4), chunksize=1)
+    assert drawn == [alone] * 4
+
+
+def test_renderers_are_kept_for_the_last_few_sizes_only():
+    first = charts._figure(100).canvas.get_renderer()
+    for i in range(charts._KEPT_RENDERERS - 1):
+        charts._figure(110 + i).canvas.get_renderer()
+    assert charts._figure(100).canvas.get_renderer() is first   # still one of the last few
+    for i in range(charts._KEPT_RENDERERS):
+        charts._figure(210 + i).canvas.get_renderer()
+    assert charts._figure(100).canvas.get_renderer() is not first
 
 
 # ---------------------------------------------------------------- what the charts say
