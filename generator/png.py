@@ -1,6 +1,7 @@
 """PNG files: the one check that an image is whole, and its size (used by the chart cache, where
 a damaged cached image is drawn again, the layout, where a damaged image is a message naming
-the figure, and the page estimate); and the one writer of the charts' images (`encode_rgb`)."""
+the figure, and the page estimate); and the one writer of the charts' images (`encode_rgb`;
+`encode_opaque_rgba` for a canvas)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,30 @@ def encode_rgb(pixels: bytes, width: int, height: int, dpi: int, level: int = 1)
     if width <= 0 or height <= 0 or len(pixels) != stride * height:
         raise ValueError(f"{len(pixels)} bytes are not {width}×{height} RGB pixels")
     rows = b"".join(b"\x00" + pixels[i:i + stride] for i in range(0, len(pixels), stride))
+    return _rgb_png(rows, width, height, dpi, level)
+
+
+def encode_opaque_rgba(rgba, dpi: int, level: int = 1) -> bytes:
+    """The same file as `encode_rgb` of the RGB bytes of `rgba`, a (height, width, 4) uint8
+    array whose alpha is all opaque (a chart's canvas: its face is white), which is dropped.
+
+    The PNG rows are made in one numpy array, a filter byte and then the pixels, copied a
+    channel at a time: a (h, w, 3) slice of (h, w, 4) is copied three bytes at a time, about
+    six times slower (10 ms against 1.6 ms for a 1181 × 669 chart), then joined row by row."""
+    import numpy as np
+
+    height, width, depth = rgba.shape
+    if depth != 4 or rgba.dtype != np.uint8 or width <= 0 or height <= 0:
+        raise ValueError(f"not {width}×{height} RGBA pixels of one byte a channel")
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)   # filter byte 0: none
+    rgb = rows[:, 1:].reshape(height, width, 3)
+    for channel in range(3):
+        rgb[:, :, channel] = rgba[:, :, channel]
+    return _rgb_png(rows.data, width, height, dpi, level)
+
+
+def _rgb_png(rows, width: int, height: int, dpi: int, level: int) -> bytes:
+    """The PNG file of unfiltered RGB `rows` (each a 0 byte and 3 bytes a pixel)."""
     per_metre = round(dpi / 0.0254)
     return b"".join((
         SIGNATURE,

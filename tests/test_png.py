@@ -14,7 +14,14 @@ from generator.blocks import Figure
 from generator.errors import LayoutError
 from generator.layout import figures
 from generator.layout.pages import estimate_pages
-from generator.png import SIGNATURE, PngError, encode_rgb, is_whole_png, png_size
+from generator.png import (
+    SIGNATURE,
+    PngError,
+    encode_opaque_rgba,
+    encode_rgb,
+    is_whole_png,
+    png_size,
+)
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
@@ -69,6 +76,26 @@ def test_the_writer_keeps_every_pixel_and_the_dpi():
     kinds = [png[i + 4:i + 8] for i in _chunk_offsets(png)]
     assert kinds == [b"IHDR", b"pHYs", b"IDAT", b"IEND"]   # no time, no software name
     assert encode_rgb(pixels, width, height, 200) == png
+
+
+def test_a_canvas_is_written_as_the_same_file_as_its_rgb_bytes():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    height, width = 23, 37
+    rgba = rng.integers(0, 256, (height, width, 4), dtype=np.uint8)
+    rgba[:, :, 3] = 255
+    png = encode_opaque_rgba(rgba, 200)
+    assert png == encode_rgb(rgba[:, :, :3].tobytes(), width, height, 200)
+    assert Image.open(io.BytesIO(png)).tobytes() == rgba[:, :, :3].tobytes()
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 3), (0, 2, 4), (2, 0, 4)])
+def test_the_canvas_writer_refuses_what_is_not_rgba(shape):
+    import numpy as np
+
+    with pytest.raises(ValueError):
+        encode_opaque_rgba(np.zeros(shape, np.uint8), 200)
 
 
 def _chunk_offsets(png: bytes) -> list[int]:

@@ -43,7 +43,7 @@ from generator.exhibits.specs import (
     validate,
 )
 from generator.output import atomic_write
-from generator.png import encode_rgb, is_whole_png
+from generator.png import encode_opaque_rgba, is_whole_png
 from generator.text import NO_LINE_START, is_wide, may_break
 
 # Bump whenever a change here alters the pixels: it is part of every cache key.
@@ -254,9 +254,7 @@ def _encode(fig) -> bytes:
 
     canvas = fig.canvas
     canvas.draw()
-    width, height = canvas.get_width_height()
-    rgb = np.asarray(canvas.buffer_rgba())[:, :, :3]   # the figure is opaque (white face)
-    return encode_rgb(rgb.tobytes(), width, height, DPI)
+    return encode_opaque_rgba(np.asarray(canvas.buffer_rgba()), DPI)   # the face is white
 
 
 def _glyph(message: str) -> str:
