@@ -9,6 +9,7 @@ numbers like 临组字〔2023〕5号.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import importlib
@@ -117,7 +118,11 @@ def _an2cn() -> Callable[[int, str], str]:
     `import cn2an` also builds the library's Chinese → Arabic parser, which reportgen never
     uses: about 0.1 s of regular expressions in every worker process. So its `an2cn` module
     is loaded by itself, as a submodule of a private alias of the package (the same files,
-    its relative imports resolved there); if that fails, the package is imported as usual."""
+    its relative imports resolved there); if that fails, the package is imported as usual.
+    Its one other import, `from proces import preprocess` (cn2an's text clean-up library),
+    is given `proces.preprocess` by itself too (`_lean_proces`): `import proces` also builds
+    the library's address masks, a regular expression of every city in China (40–50 ms),
+    which the converter never uses."""
     if "cn2an" not in sys.modules:
         try:
             spec = importlib.util.find_spec("cn2an")
@@ -125,12 +130,40 @@ def _an2cn() -> Callable[[int, str], str]:
                 alias = types.ModuleType(_CN2AN_ALIAS)
                 alias.__path__ = list(spec.submodule_search_locations)
                 sys.modules.setdefault(_CN2AN_ALIAS, alias)
-                return importlib.import_module(f"{_CN2AN_ALIAS}.an2cn").An2Cn().an2cn
+                with _lean_proces():
+                    return importlib.import_module(f"{_CN2AN_ALIAS}.an2cn").An2Cn().an2cn
         except Exception:  # noqa: BLE001 - any surprise: the ordinary import below
-            sys.modules.pop(_CN2AN_ALIAS, None)
+            for name in [m for m in sys.modules if m.startswith((_CN2AN_ALIAS, _PROCES_ALIAS))]:
+                del sys.modules[name]
     import cn2an
 
     return cn2an.an2cn
 
 
+@contextlib.contextmanager
+def _lean_proces():
+    """While cn2an's converter is imported: `proces` is a stand-in holding only the library's
+    `preprocess` function, loaded from its own module under a private alias of the package
+    (its relative imports resolved there, the package's __init__ and masks not run). The
+    stand-in is removed afterwards, so that any later `import proces` gets the whole library.
+    Where proces is already loaded, or cannot be found, nothing is done."""
+    spec = None if "proces" in sys.modules else importlib.util.find_spec("proces")
+    if spec is None or not spec.submodule_search_locations:
+        yield
+        return
+    alias = types.ModuleType(_PROCES_ALIAS)
+    alias.__path__ = list(spec.submodule_search_locations)
+    sys.modules.setdefault(_PROCES_ALIAS, alias)
+    stand_in = types.ModuleType("proces")
+    setattr(stand_in, "preprocess",  # noqa: B010 - a module made here, not a typed one
+            importlib.import_module(f"{_PROCES_ALIAS}.preprocess").preprocess)
+    sys.modules["proces"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("proces") is stand_in:
+            del sys.modules["proces"]
+
+
 _CN2AN_ALIAS = "_reportgen_cn2an"
+_PROCES_ALIAS = "_reportgen_proces"

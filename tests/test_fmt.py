@@ -65,13 +65,17 @@ def test_chinese_ordinal():
 
 def test_chinese_ordinal_loads_only_the_converter_and_agrees_with_the_library():
     # In a fresh process: cn2an's own package (and its Chinese → Arabic parser) is not
-    # loaded, and the converter gives what cn2an.an2cn gives, 0 to 10,000.
+    # loaded, nor proces's address masks, and the converter gives what cn2an.an2cn gives,
+    # 0 to 10,000; afterwards both libraries still import whole.
     code = (
         "import sys\n"
         "from generator import fmt\n"
         "mine = [fmt.chinese_ordinal(n) for n in range(10001)]\n"
         "assert 'cn2an' not in sys.modules, 'the whole cn2an package was imported'\n"
-        "import cn2an\n"
+        "assert 'proces' not in sys.modules, 'proces was imported whole, or its stand-in left in place'\n"
+        "assert not any('masking' in m for m in sys.modules), 'the address masks were built'\n"
+        "import cn2an, proces\n"
+        "assert callable(proces.mask_address) and cn2an.cn2an('十二') == 12\n"
         "assert mine == [cn2an.an2cn(n, 'low') for n in range(10001)]\n"
         "print('ok')\n"
     )
