@@ -410,9 +410,16 @@ def _put_in_place(prep: Prepared, job: Job, manifest: Manifest, outcomes: dict, 
     """Rename the rendered documents into place, appending to `written` as each is done: a
     hand-edited file standing there is kept aside first, and a rebuilt document gets its
     修订说明 (and with `redline` its 修订稿) before it is committed with its snapshot."""
-    from .output.regen import change_report, commit_document, write_notes, write_redline
+    from .output.regen import (
+        DataChanges,
+        change_report,
+        commit_document,
+        write_notes,
+        write_redline,
+    )
 
     reports = {r.region.name: r for r in job.reports}
+    changes = DataChanges(job.ds, manifest.values)   # worked out once, if a note needs it
     for region in prep.buildable():
         name, path = region.name, prep.paths[region.name]
         if name in job.failures:
@@ -427,7 +434,7 @@ def _put_in_place(prep: Prepared, job: Job, manifest: Manifest, outcomes: dict, 
         previous = load_snapshot(prep.cfg.output, path)
         w.moved = protect_edits(path, manifest)
         if previous:
-            w.changes = change_report(job.ds, report, previous, manifest.values)
+            w.changes = change_report(report, previous, changes)
         if w.changes:
             w.notes = write_notes(path, w.changes, manifest)
             if redline and previous:  # (changes come only with a previous build)

@@ -78,14 +78,14 @@ def test_unchanged_rebuild_skips_everything(built):
 def test_change_report_lists_raw_values_when_the_print_rounds_them():
     """117万学时 → 117万学时 says nothing: the raw figures, and how the report prints them."""
     from generator.build import gather
-    from generator.output.regen import change_report, snapshot, value_snapshot
+    from generator.output.regen import DataChanges, change_report, snapshot, value_snapshot
 
     job = gather(ROOT / "report.yaml")
     report = job.reports[0]
     old = value_snapshot(job.ds)
     key = "临江市|2025|professional_hours"
     old[key] -= 300
-    notes = change_report(job.ds, report, snapshot(report), old)
+    notes = change_report(report, snapshot(report), DataChanges(job.ds, old))
     assert ("临江市2025年「专业能力培训总学时」：1151700学时 → 1152000学时（正文中均显示为115万学时）"
             in notes), notes
 
@@ -97,7 +97,13 @@ def _annual_table(blocks):
 def test_a_change_of_table_cells_alone_is_reported_and_redlined(tmp_path):
     """The attachment's cells are compared too: a change there alone is a change."""
     from generator.build import gather
-    from generator.output.regen import change_report, redline_blocks, snapshot, value_snapshot
+    from generator.output.regen import (
+        DataChanges,
+        change_report,
+        redline_blocks,
+        snapshot,
+        value_snapshot,
+    )
     from generator.render import render_document
 
     job = gather(ROOT / "report.yaml")
@@ -106,7 +112,7 @@ def test_a_change_of_table_cells_alone_is_reported_and_redlined(tmp_path):
     table = next(b for b in previous["blocks"] if b.get("key") == "annual_indicators")
     row = next(r for r in table["data"]["rows"] if r[1] == "领导干部年度参训率")
     now, row[4], row[7] = row[4], "97.9%", "超额完成"
-    notes = change_report(job.ds, report, previous, value_snapshot(job.ds))
+    notes = change_report(report, previous, DataChanges(job.ds, value_snapshot(job.ds)))
     assert "三、表格变化（1处）" in notes, notes
     assert f"「领导干部年度参训率」：2025年 97.9% → {now}；状态 超额完成 → {row_status(report)}" in notes
     blocks = redline_blocks(report, previous)
@@ -173,3 +179,33 @@ def test_county_correction_redlines_the_table_cells_in_schema_order(county_corre
     assert len(ids) == len(set(ids))
 
 
+
+
+def test_a_rebuild_of_many_documents_works_out_the_changed_values_once(tmp_path, monkeypatch):
+    """Each 修订说明 lists its own region's changes (the city's, every region's), from one
+    comparison of the whole dataset per build, not one per rebuilt document."""
+    from generator.output import regen
+
+    copy_sample(tmp_path)
+    cfg = str(tmp_path / "report.yaml")
+    assert CliRunner().invoke(main, ["build", "--all", "-j", "2", "-c", cfg]).exit_code == 0
+    wb = load_workbook(tmp_path / "data" / "指标数据.xlsx")
+    bumped = {}
+    for row in wb["指标数据"].iter_rows(min_row=2):
+        region, year, code = (c.value for c in row[:3])
+        if region in ("青石县", "白沙县") and (year, code) == (2025, "coord_meetings"):
+            bumped[region] = row[3].value
+            row[3].value += 1
+    wb.save(tmp_path / "data" / "指标数据.xlsx")
+    calls = []
+    real = regen.value_changes
+    monkeypatch.setattr(regen, "value_changes", lambda *a, **k: calls.append(1) or real(*a, **k))
+    result = CliRunner().invoke(main, ["build", "--all", "--force", "-j", "1", "-c", cfg])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1   # 9 documents rebuilt, each with its 修订说明
+    for county, old in bumped.items():
+        notes = (tmp_path / OUT / f"临江市{county}干部教育培训规划实施情况评估报告.修订说明.txt")
+        text = notes.read_text(encoding="utf-8-sig")
+        assert "一、数据变化（1项）" in text and f"{county}2025年「协调会召开次数」：{old}次" in text
+    city = (tmp_path / OUT / "临江市干部教育培训规划实施情况评估报告.修订说明.txt")
+    assert "一、数据变化（2项）" in city.read_text(encoding="utf-8-sig")
