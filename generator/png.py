@@ -91,7 +91,8 @@ def encode_opaque_rgba(rgba, dpi: int, level: int = 1) -> bytes:
     if depth != 4 or rgba.dtype != np.uint8 or width <= 0 or height <= 0:
         raise ValueError(f"not {width}×{height} RGBA pixels of one byte a channel")
     rows = np.zeros((height, 1 + 3 * width), np.uint8)   # filter byte 0: none
-    rgb = rows[:, 1:].reshape(height, width, 3)
+    rgb = np.ndarray((height, width, 3), np.uint8, rows, offset=1,   # a view, never a copy
+                     strides=(1 + 3 * width, 3, 1))
     for channel in range(3):
         rgb[:, :, channel] = rgba[:, :, channel]
     return _rgb_png(rows.data, width, height, dpi, level)

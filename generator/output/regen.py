@@ -127,7 +127,7 @@ class DataChanges:
     """The values and region targets that changed between the snapshot the last build kept
     (`old_values`, None for none) and `ds`: worked out on first use, once for a whole build,
     however many documents are rebuilt (each used to compare every value of every region
-    again: with 200 regions, 0.1 s a document), and handed out by region."""
+    again: with 200 regions, 0.17 s a document), and handed out by region."""
 
     def __init__(self, ds: Dataset, old_values: dict | None):
         self.ds = ds
