@@ -338,7 +338,7 @@ def write(prep: Prepared, *, pool=None, keep_going: bool = False, progress=None,
 
 def _write(prep: Prepared, out: Path, pool, keep_going: bool, progress, force: bool,
            redline: bool, strict: bool) -> tuple[Job, list[Written]]:
-    from .output.regen import value_snapshot
+    from .output.regen import DataChanges
     from .render import Shared, Task
 
     manifest = Manifest.load(out)
@@ -357,13 +357,14 @@ def _write(prep: Prepared, out: Path, pool, keep_going: bool, progress, force: b
     outcomes = {o.region: o for o in pool.run(tasks, progress)}
     done = _collect(prep, job, outcomes)
     written: list[Written] = []
+    changes = DataChanges(job.ds, manifest.values)   # worked out once, if a note needs it
     try:
         if strict:
             strict_failures(job, keep_going)
         job.failures = {r.name: job.failures[r.name] for r in prep.regions if r.name in job.failures}
         if job.failures and not keep_going:
             raise ReportError(failure_message(job.failures, len(prep.regions)))
-        _put_in_place(prep, job, manifest, outcomes, cache, redline, written)
+        _put_in_place(prep, job, manifest, outcomes, changes, cache, redline, written)
     except BaseException:
         # Interrupted midway: what was renamed into place is whole; record it, so that the
         # next build neither takes it for a hand-edited file nor misses a data change.
@@ -376,7 +377,7 @@ def _write(prep: Prepared, out: Path, pool, keep_going: bool, progress, force: b
             discard_temp(rendered.temp)
     if any(not w.skipped for w in written) or manifest.changed:
         if any(not w.skipped for w in written):
-            manifest.values = value_snapshot(job.ds)
+            manifest.values = changes.now
         with interrupts_held():
             manifest.save()
     return job, written
@@ -405,21 +406,14 @@ def _collect(prep: Prepared, job: Job, outcomes: dict) -> list:
     return rendered
 
 
-def _put_in_place(prep: Prepared, job: Job, manifest: Manifest, outcomes: dict, cache: Path,
-                  redline: bool, written: list[Written]) -> None:
+def _put_in_place(prep: Prepared, job: Job, manifest: Manifest, outcomes: dict,
+                  changes, cache: Path, redline: bool, written: list[Written]) -> None:
     """Rename the rendered documents into place, appending to `written` as each is done: a
     hand-edited file standing there is kept aside first, and a rebuilt document gets its
     修订说明 (and with `redline` its 修订稿) before it is committed with its snapshot."""
-    from .output.regen import (
-        DataChanges,
-        change_report,
-        commit_document,
-        write_notes,
-        write_redline,
-    )
+    from .output.regen import change_report, commit_document, write_notes, write_redline
 
     reports = {r.region.name: r for r in job.reports}
-    changes = DataChanges(job.ds, manifest.values)   # worked out once, if a note needs it
     for region in prep.buildable():
         name, path = region.name, prep.paths[region.name]
         if name in job.failures:

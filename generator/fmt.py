@@ -125,13 +125,10 @@ def _an2cn() -> Callable[[int, str], str]:
     which the converter never uses."""
     if "cn2an" not in sys.modules:
         try:
-            spec = importlib.util.find_spec("cn2an")
-            if spec is not None and spec.submodule_search_locations:
-                alias = types.ModuleType(_CN2AN_ALIAS)
-                alias.__path__ = list(spec.submodule_search_locations)
-                sys.modules.setdefault(_CN2AN_ALIAS, alias)
-                with _lean_proces():
-                    return importlib.import_module(f"{_CN2AN_ALIAS}.an2cn").An2Cn().an2cn
+            with _lean_proces():
+                an2cn = _submodule_alone("cn2an", "an2cn", _CN2AN_ALIAS)
+            if an2cn is not None:
+                return an2cn.An2Cn().an2cn
         except Exception:  # noqa: BLE001 - any surprise: the ordinary import below
             for name in [m for m in sys.modules if m.startswith((_CN2AN_ALIAS, _PROCES_ALIAS))]:
                 del sys.modules[name]
@@ -143,26 +140,36 @@ def _an2cn() -> Callable[[int, str], str]:
 @contextlib.contextmanager
 def _lean_proces():
     """While cn2an's converter is imported: `proces` is a stand-in holding only the library's
-    `preprocess` function, loaded from its own module under a private alias of the package
-    (its relative imports resolved there, the package's __init__ and masks not run). The
-    stand-in is removed afterwards, so that any later `import proces` gets the whole library.
-    Where proces is already loaded, or cannot be found, nothing is done."""
-    spec = None if "proces" in sys.modules else importlib.util.find_spec("proces")
-    if spec is None or not spec.submodule_search_locations:
+    `preprocess` function, from its own module loaded alone (`_submodule_alone`: the
+    package's __init__ and masks not run). The stand-in is removed afterwards, so that any
+    later `import proces` gets the whole library. Where proces is already loaded, or cannot
+    be found, nothing is done."""
+    found = None if "proces" in sys.modules else _submodule_alone("proces", "preprocess",
+                                                                   _PROCES_ALIAS)
+    if found is None:
         yield
         return
-    alias = types.ModuleType(_PROCES_ALIAS)
-    alias.__path__ = list(spec.submodule_search_locations)
-    sys.modules.setdefault(_PROCES_ALIAS, alias)
     stand_in = types.ModuleType("proces")
-    setattr(stand_in, "preprocess",  # noqa: B010 - a module made here, not a typed one
-            importlib.import_module(f"{_PROCES_ALIAS}.preprocess").preprocess)
+    setattr(stand_in, "preprocess", found.preprocess)  # noqa: B010 - a module made here
     sys.modules["proces"] = stand_in
     try:
         yield
     finally:
         if sys.modules.get("proces") is stand_in:
             del sys.modules["proces"]
+
+
+def _submodule_alone(package: str, name: str, alias: str) -> types.ModuleType | None:
+    """`package.name` loaded without running `package`'s __init__: as a submodule of `alias`,
+    a private package over the same files (relative imports resolve there); None when the
+    package cannot be found."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    parent = types.ModuleType(alias)
+    parent.__path__ = list(spec.submodule_search_locations)
+    sys.modules.setdefault(alias, parent)
+    return importlib.import_module(f"{alias}.{name}")
 
 
 _CN2AN_ALIAS = "_reportgen_cn2an"
