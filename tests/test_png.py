@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import struct
+import sys
 import zlib
 
 import pytest
 from PIL import Image
 
+from generator import png as png_module
 from generator.blocks import Figure
 from generator.errors import LayoutError
 from generator.layout import figures
@@ -94,6 +96,29 @@ def test_the_rows_are_unfiltered_rgb():
     stride = 3 * width
     assert zlib.decompress(body) == b"".join(b"\x00" + pixels[i:i + stride]
                                               for i in range(0, len(pixels), stride))
+
+
+def test_isal_compresses_where_it_is_installed():
+    isal_zlib = pytest.importorskip("isal.isal_zlib")
+    assert png_module.deflate().func is isal_zlib.compress
+
+
+def test_without_isal_zlib_writes_the_same_pixels(monkeypatch):
+    """Where isal has no wheel the rows go through zlib: other bytes, the same pixels."""
+    rgba, pixels = _canvas(64, 48, seed=11)
+    first = encode_opaque_rgba(rgba, 200)
+    png_module.deflate.cache_clear()
+    try:
+        with monkeypatch.context() as patched:
+            patched.setitem(sys.modules, "isal", None)   # `from isal import …`: ImportError
+            assert png_module.deflate().func is zlib.compress
+            second = encode_opaque_rgba(rgba, 200)
+    finally:
+        png_module.deflate.cache_clear()
+    for data in (first, second):
+        image = Image.open(io.BytesIO(data))
+        assert image.mode == "RGB" and image.tobytes() == pixels and png_size(data) == (64, 48)
+    assert encode_opaque_rgba(rgba, 200) == first   # isal again, once the cache is cleared
 
 
 @pytest.mark.parametrize(("shape", "dtype"), [((2, 2, 3), "uint8"), ((0, 2, 4), "uint8"),
