@@ -159,9 +159,10 @@ class Prepared:
         return [r for r in self.regions if r.name not in self.failures]
 
     @cached_property
-    def shared_inputs(self) -> dict:
-        """What every region's inputs key shares (output.regen.shared_inputs), made once per
-        process (made before the batch is handed on, the workers get it with the batch)."""
+    def shared_inputs(self) -> str:
+        """The digest of what every region's inputs key shares (output.regen.shared_inputs),
+        made once per process (made before the batch is handed on, the workers get it with
+        the batch)."""
         from .output.regen import shared_inputs
 
         return shared_inputs(self.cfg, self.ds, self.peers_n)

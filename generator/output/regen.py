@@ -53,11 +53,11 @@ def content_hash(report, layout: dict) -> str:
     return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
 
 
-def shared_inputs(cfg, ds: Dataset, peers_n: int) -> dict:
-    """The part of every region's inputs key that all regions share: the program, the
-    templates (every file of the folder, by content), the whole config (format included), the
-    catalog and the regions table, and the build time the documents carry (SOURCE_DATE_EPOCH
-    or the report's date)."""
+def shared_inputs(cfg, ds: Dataset, peers_n: int) -> str:
+    """The part of every region's inputs key that all regions share, as one digest made once
+    per build (hashed into each region's key): the program, the templates (every file of the
+    folder, by content), the whole config (format included), the catalog and the regions
+    table, and the build time the documents carry (SOURCE_DATE_EPOCH or the report's date)."""
     from ..clock import build_time
 
     templates = hashlib.sha256()
@@ -66,11 +66,15 @@ def shared_inputs(cfg, ds: Dataset, peers_n: int) -> dict:
         if p.is_file():
             templates.update(p.relative_to(folder).as_posix().encode("utf-8") + b"\0")
             templates.update(hashlib.sha256(p.read_bytes()).digest())
-    return {"program": program_fingerprint(), "templates": templates.hexdigest(),
-            "config": _portable(asdict(cfg), Path(cfg.root)),
-            "created": build_time(cfg.date).isoformat(), "peers": peers_n,
-            "catalog": [asdict(i) for i in ds.indicators.values()],
-            "regions": [asdict(r) for r in ds.regions]}
+    return _digest({"program": program_fingerprint(), "templates": templates.hexdigest(),
+                    "config": _portable(asdict(cfg), Path(cfg.root)),
+                    "created": build_time(cfg.date).isoformat(), "peers": peers_n,
+                    "catalog": [asdict(i) for i in ds.indicators.values()],
+                    "regions": [asdict(r) for r in ds.regions]})
+
+
+def _digest(body: dict) -> str:
+    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=repr).encode("utf-8"))
 
 
 def _portable(value, root: Path):
@@ -88,8 +92,10 @@ def _portable(value, root: Path):
     return value
 
 
-def inputs_key(shared: dict, metrics, reads, charts: object, path: Path) -> str:
-    """The key of one region's document, known before it is rendered: the shared inputs, the
+def inputs_key(shared: str, metrics, reads, charts: object, path: Path) -> str:
+    """The key of one region's document, known before it is rendered: the shared inputs (their
+    digest, `shared_inputs`: the catalog, regions table and config are not serialized again
+    for every region: 45 KB of JSON for the sample, 91 KB for 200 regions), the
     region's own figures that its narrative read at its last build (`reads`: (indicator code,
     metrics field) pairs, narrative.Narrative.reads) with their values now, and the data of
     its charts (which show other regions' values too).
@@ -102,10 +108,9 @@ def inputs_key(shared: dict, metrics, reads, charts: object, path: Path) -> str:
     for code, name in sorted(reads):
         m = metrics.indicators.get(code)
         used[f"{code}.{name}"] = getattr(m, name, None) if m is not None else "<no indicator>"
-    body = {**shared, "region": asdict(metrics.region), "year": metrics.year,
-            "progress": metrics.time_progress, "peers_of": metrics.peers, "used": used,
-            "charts": charts, "path": path.name}
-    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=repr).encode("utf-8"))
+    return _digest({"shared": shared, "region": asdict(metrics.region), "year": metrics.year,
+                    "progress": metrics.time_progress, "peers_of": metrics.peers, "used": used,
+                    "charts": charts, "path": path.name})
 
 
 def value_snapshot(ds: Dataset) -> dict[str, object]:
