@@ -150,7 +150,7 @@ CANVAS_SPECS = [
 
 
 def _kept_canvas() -> bool:
-    return charts._mpl_version().startswith(charts._TEXT_RENDERER_VERSIONS)
+    return charts._mpl_version().startswith(charts._TUNED_VERSIONS)
 
 
 def test_on_this_matplotlib_the_charts_use_the_kept_renderers():
@@ -177,6 +177,25 @@ def test_kept_renderers_and_text_layouts_draw_matplotlibs_own_pixels(monkeypatch
     monkeypatch.setattr(charts, "_canvas_class", lambda: FigureCanvasAgg)
     stock = [charts.render_chart(spec) for spec in CANVAS_SPECS]
     assert ours == stock + stock[::-1]
+
+
+def test_the_charts_axes_skip_data_limits_and_draw_matplotlibs_own_pixels(monkeypatch):
+    """On the matplotlib the tests run with, the charts' axes keep no data limits (so this
+    compares something), every chart has turned autoscaling off (the limits that are not
+    kept are never read), and the charts come out byte for byte as in matplotlib's axes."""
+    from matplotlib.axes import Axes
+
+    if not _kept_canvas():
+        pytest.skip(f"matplotlib {charts._mpl_version()}: charts use matplotlib's own axes")
+    assert charts._axes_class() is not Axes and issubclass(charts._axes_class(), Axes)
+    made = []
+    real_axes = charts._axes
+    monkeypatch.setattr(charts, "_axes", lambda *args: made.append(real_axes(*args)) or made[-1])
+    ours = [charts.render_chart(spec) for spec in CANVAS_SPECS]
+    assert len(made) == len(CANVAS_SPECS)
+    assert not any(ax.get_autoscalex_on() or ax.get_autoscaley_on() for ax in made)
+    monkeypatch.setattr(charts, "_axes_class", lambda: Axes)
+    assert [charts.render_chart(spec) for spec in CANVAS_SPECS] == ours
 
 
 def test_a_missing_glyph_fails_every_chart_that_prints_it():
