@@ -161,8 +161,10 @@ def batch(b: Bench) -> list[Row]:
         two.append(b.build(cfg, *b.batch, "--jobs", "2"))
         city.append(b.build(cfg, "--jobs", "1"))
     wall1, wall2 = median([r.wall for r in one]), median([r.wall for r in two])
-    per_county = (median([r.cpu for r in one]) - median([r.cpu for r in city])) / (n - 1)
-    in1, in2 = (in_process_batch(cfg, jobs, b.subset, b.sizes) for jobs in (1, 2))
+    cpu1, cpu2 = median([r.cpu for r in one]), median([r.cpu for r in two])
+    per_county = (cpu1 - median([r.cpu for r in city])) / (n - 1)
+    (in1, in_cpu1), (in2, in_cpu2) = (in_process_batch(cfg, jobs, b.subset, b.sizes)
+                                      for jobs in (1, 2))
     peak = max(r.rss_mb for r in one + two)
     pair = parallel_drawing(b)
     return [
@@ -174,14 +176,25 @@ def batch(b: Bench) -> list[Row]:
         Row(f"batch {n}, CLI cold --jobs 1: wall", wall1, "s", reps),
         Row(f"batch {n}, CLI cold --jobs 2: wall", wall2, "s", reps,
             note=f"peak RSS {peak:.0f} MB"),
-        Row(f"batch {n}, CLI cold: speed-up j1/j2", wall1 / wall2, "x", reps, 1.8, True),
+        Row(f"batch {n}, CLI cold: speed-up j1/j2", wall1 / wall2, "x", reps, 1.8, True,
+            note=_two_cores(wall1, wall2, cpu1, cpu2)),
         Row(f"batch {n}, in-process (charts uncached) j1", in1, "s", reps),
         Row(f"batch {n}, in-process (charts uncached) j2", in2, "s", reps),
         Row(f"batch {n}, in-process: speed-up j1/j2", in1 / in2, "x", reps, 1.8, True,
-            note="warm: no loading to overlap"),
+            note="warm: no loading to overlap; " + _two_cores(in1, in2, in_cpu1, in_cpu2)),
         Row(f"CPU per additional county ({n} - city)/{n - 1}", per_county, "s", reps, 0.45,
             note="CLI cold --jobs 1, children included"),
     ]
+
+
+def _two_cores(wall1: float, wall2: float, cpu1: float, cpu2: float) -> str:
+    """Where a speed-up is lost: the CPU --jobs 2 spends beyond --jobs 1 (work done twice,
+    handing work over, two processes slowing each other), and the core-seconds left idle
+    (waiting for a serial part). With no idle core at all, the speed-up would be
+    wall1 / (cpu2 / 2): that bound is what the extra CPU alone allows."""
+    idle = max(0.0, 2 * wall2 - cpu2)
+    return (f"CPU {cpu1:.2f} s -> {cpu2:.2f} s; {idle:.2f} core-s idle; "
+            f"no idle core: {2 * wall1 / cpu2:.2f}x")
 
 
 def parallel_drawing(b: Bench) -> dict[str, float]:
@@ -191,25 +204,34 @@ def parallel_drawing(b: Bench) -> dict[str, float]:
     return json.loads(done.output.strip().splitlines()[-1])
 
 
-def in_process_batch(config: Path, jobs: int, subset: list[str] | None, sizes: Sizes) -> float:
-    """Median wall time of `build` of every region (or of `subset`) in this (warm) process,
-    chart cache cleared."""
+def in_process_batch(config: Path, jobs: int, subset: list[str] | None,
+                     sizes: Sizes) -> tuple[float, float]:
+    """Median wall and CPU seconds (this process and its workers, which the pool has waited
+    for when `build` returns) of `build` of every region (or of `subset`) in this (warm)
+    process, chart cache cleared."""
+    import resource
+
     from generator import build
     from generator.exhibits import charts
 
     def once() -> None:
         build.build(config, subset, all_regions=subset is None, jobs=jobs)
 
+    def cpu() -> float:
+        return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                     resource.getrusage(resource.RUSAGE_CHILDREN)))
+
     if sizes.warm_up:
         once()
-    walls = []
+    walls, cpus = [], []
     for _ in range(sizes.batch):
         clean_output(config)
         charts.clear_cache()
-        start = time.perf_counter()
+        start, used = time.perf_counter(), cpu()
         once()
         walls.append(time.perf_counter() - start)
-    return median(walls)
+        cpus.append(cpu() - used)
+    return median(walls), median(cpus)
 
 
 # ---------------------------------------------------------------- 5. rebuild after a correction
