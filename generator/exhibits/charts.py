@@ -272,6 +272,12 @@ _KEPT_RENDERERS = 8        # per thread: one per figure size, each holding its p
 _KEPT_LAYOUTS = 20_000     # per thread: laid-out texts, dropped all at once past this
 
 
+def tuned_matplotlib() -> bool:
+    """Whether the installed matplotlib is one `_canvas_class` and `_axes_class` were written
+    for (else the charts are drawn by matplotlib's own canvas and axes)."""
+    return _mpl_version().startswith(_TUNED_VERSIONS)
+
+
 @functools.cache
 def _canvas_class():
     """The canvas the charts are drawn on: on the matplotlib versions _text_renderer_class was
@@ -286,7 +292,7 @@ def _canvas_class():
     measured once warns of a missing glyph once: the text renderer warns on each draw."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    if not _mpl_version().startswith(_TUNED_VERSIONS):
+    if not tuned_matplotlib():
         return FigureCanvasAgg
     renderer_class = _text_renderer_class()
 
@@ -498,7 +504,7 @@ def _axes_class():
     (tests/exhibits/test_charts.py compares every kind with matplotlib's own axes)."""
     from matplotlib.axes import Axes
 
-    if not _mpl_version().startswith(_TUNED_VERSIONS):
+    if not tuned_matplotlib():
         return Axes
 
     class ChartAxes(Axes):

@@ -50,7 +50,7 @@ def content_hash(report, layout: dict) -> str:
         "charts": sorted((k, repr(v)) for k, v in report.specs.items()),
         "format": layout,
     }
-    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+    return _digest(body, default=str)
 
 
 def shared_inputs(cfg, ds: Dataset, peers_n: int) -> str:
@@ -73,8 +73,10 @@ def shared_inputs(cfg, ds: Dataset, peers_n: int) -> str:
                     "regions": [asdict(r) for r in ds.regions]})
 
 
-def _digest(body: dict) -> str:
-    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=repr).encode("utf-8"))
+def _digest(body: dict, default: Callable = repr) -> str:
+    """The hash of `body` as canonical JSON (keys sorted); `default` writes what JSON cannot."""
+    return sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=default)
+                  .encode("utf-8"))
 
 
 def _portable(value, root: Path):

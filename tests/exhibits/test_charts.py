@@ -149,14 +149,10 @@ CANVAS_SPECS = [
 ]
 
 
-def _kept_canvas() -> bool:
-    return charts._mpl_version().startswith(charts._TUNED_VERSIONS)
-
-
 def test_on_this_matplotlib_the_charts_use_the_kept_renderers():
     """The pixel test below compares something: on the matplotlib the tests run with, the
     charts are drawn on the kept renderers, not matplotlib's own canvas."""
-    if not _kept_canvas():
+    if not charts.tuned_matplotlib():
         pytest.skip(f"matplotlib {charts._mpl_version()}: charts are drawn by matplotlib's "
                     "own canvas, nothing to compare")
     from matplotlib.backends.backend_agg import RendererAgg
@@ -185,7 +181,7 @@ def test_the_charts_axes_skip_data_limits_and_draw_matplotlibs_own_pixels(monkey
     kept are never read), and the charts come out byte for byte as in matplotlib's axes."""
     from matplotlib.axes import Axes
 
-    if not _kept_canvas():
+    if not charts.tuned_matplotlib():
         pytest.skip(f"matplotlib {charts._mpl_version()}: charts use matplotlib's own axes")
     assert charts._axes_class() is not Axes and issubclass(charts._axes_class(), Axes)
     made = []
@@ -228,7 +224,7 @@ def test_processes_forked_after_drawing_draw_the_same_charts_at_once():
 
 
 def test_renderers_are_kept_for_the_last_few_sizes_only():
-    if not _kept_canvas():
+    if not charts.tuned_matplotlib():
         pytest.skip(f"matplotlib {charts._mpl_version()}: no renderer is kept")
     first = charts._figure(100).canvas.get_renderer()
     for i in range(charts._KEPT_RENDERERS - 1):

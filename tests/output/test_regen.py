@@ -179,8 +179,6 @@ def test_county_correction_redlines_the_table_cells_in_schema_order(county_corre
     assert len(ids) == len(set(ids))
 
 
-
-
 def test_a_rebuild_of_many_documents_works_out_the_changed_values_once(tmp_path, monkeypatch):
     """Each 修订说明 lists its own region's changes (the city's, every region's), from one
     comparison of the whole dataset per build, not one per rebuilt document."""
